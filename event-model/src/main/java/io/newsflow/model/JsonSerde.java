@@ -47,9 +47,11 @@ public final class JsonSerde<T> implements Serde<T> {
             }
             try {
                 return MAPPER.readValue(bytes, type);
-            } catch (IOException e) {
+            } catch (com.fasterxml.jackson.core.JacksonException e) {
                 throw new SerializationException("not a valid " + type.getSimpleName() + " JSON object: "
                         + e.getOriginalMessage(), e);
+            } catch (IOException e) {
+                throw new SerializationException("cannot read " + type.getSimpleName() + ": " + e.getMessage(), e);
             }
         };
     }
