@@ -1,8 +1,8 @@
-package io.newsflow.producer;
+package io.newsflow.model;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.newsflow.model.Article;
-import io.newsflow.model.JsonSerde;
+
+
 
 import java.io.BufferedReader;
 import java.io.IOException;
