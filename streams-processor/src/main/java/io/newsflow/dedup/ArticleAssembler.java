@@ -1,0 +1,105 @@
+package io.newsflow.dedup;
+
+import io.newsflow.classify.Classification;
+import io.newsflow.classify.ThemeClassifier;
+import io.newsflow.dedup.DedupRecords.Hit;
+import io.newsflow.dedup.DedupRecords.PendingArticle;
+import io.newsflow.dedup.DedupRecords.VerdictBatch;
+import io.newsflow.dedup.DuplicateResolver.Decision;
+import io.newsflow.model.Article;
+import io.newsflow.model.EnrichedArticle;
+import io.newsflow.model.KeptParagraph;
+import io.newsflow.model.RemovedParagraph;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Step 3 of dedup, back on the article's partition: collects the verdict of every owner group the article asked,
+ * removes the repeated paragraphs, classifies the kept ones and emits the enriched article.
+ */
+public final class ArticleAssembler implements Processor<String, VerdictBatch, String, EnrichedArticle> {
+    private static final Logger log = LoggerFactory.getLogger(ArticleAssembler.class);
+
+    private final String pendingStoreName;
+    private final DuplicateResolver resolver;
+    private final ThemeClassifier classifier;
+    private final ParagraphFingerprinter fingerprinter = new ParagraphFingerprinter();
+    private ProcessorContext<String, EnrichedArticle> context;
+    private KeyValueStore<String, PendingArticle> pending;
+
+    public ArticleAssembler(String pendingStoreName, DedupSettings settings, ThemeClassifier classifier) {
+        this.pendingStoreName = pendingStoreName;
+        this.resolver = new DuplicateResolver(settings.nearThreshold());
+        this.classifier = classifier;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, EnrichedArticle> context) {
+        this.context = context;
+        this.pending = context.getStateStore(pendingStoreName);
+    }
+
+    @Override
+    public void process(Record<String, VerdictBatch> record) {
+        VerdictBatch verdict = record.value();
+        String key = PendingKeys.of(verdict.articleId(), verdict.seq());
+        PendingArticle waiting = pending.get(key);
+        if (waiting == null) {
+            log.debug("verdict for {} seq {} has no pending article; ignored", verdict.articleId(), verdict.seq());
+            return;
+        }
+        List<VerdictBatch> verdicts = new ArrayList<>(waiting.verdicts());
+        if (verdicts.stream().anyMatch(v -> v.group() == verdict.group())) {
+            return; // a group answers once per probe; ignore anything else
+        }
+        verdicts.add(verdict);
+        if (verdicts.size() < waiting.groupsExpected()) {
+            pending.put(key, new PendingArticle(waiting.article(), waiting.version(), waiting.groupsExpected(), verdicts));
+            return;
+        }
+        pending.delete(key);
+        context.forward(record.withKey(verdict.articleId()).withValue(enrich(waiting.article(), verdicts)));
+    }
+
+    EnrichedArticle enrich(Article article, List<VerdictBatch> verdicts) {
+        List<String> paragraphs = ArticleText.paragraphs(article);
+        List<Fingerprint> fingerprints = new ArrayList<>(paragraphs.size());
+        for (String p : paragraphs) {
+            fingerprints.add(fingerprinter.fingerprint(p));
+        }
+        List<Hit> hits = new ArrayList<>();
+        for (VerdictBatch v : verdicts) {
+            hits.addAll(v.hits());
+        }
+        List<Decision> decisions = resolver.resolve(article.id(), fingerprints, hits);
+
+        List<String> keptText = new ArrayList<>();
+        List<Integer> keptIndex = new ArrayList<>();
+        List<RemovedParagraph> removed = new ArrayList<>();
+        for (Decision d : decisions) {
+            if (d.removed()) {
+                removed.add(new RemovedParagraph(d.index(), paragraphs.get(d.index()), d.duplicateOf(), d.kind(),
+                        Math.round(d.similarity() * 1000) / 1000.0));
+            } else {
+                keptText.add(paragraphs.get(d.index()));
+                keptIndex.add(d.index());
+            }
+        }
+        Classification c = classifier.classify(article.title(), keptText);
+        List<KeptParagraph> kept = new ArrayList<>(keptText.size());
+        for (int k = 0; k < keptText.size(); k++) {
+            kept.add(new KeptParagraph(keptIndex.get(k), keptText.get(k), c.paragraphThemes().get(k)));
+        }
+        return new EnrichedArticle(EnrichedArticle.SCHEMA_VERSION, article.id(), article.title(), article.publishedAt(),
+                article.url(), article.source(), c.themes(), c.primaryTheme(), kept, removed, paragraphs.size(),
+                kept.size(), Instant.ofEpochMilli(context.currentSystemTimeMs()).toString());
+    }
+}

@@ -1,0 +1,39 @@
+package io.newsflow.dedup;
+
+import io.newsflow.model.Article;
+
+import java.util.List;
+
+/** The records dedup sends through its repartition topics and keeps in its stores. */
+public final class DedupRecords {
+    private DedupRecords() {
+    }
+
+    /** One paragraph's keys that the receiving owner group is responsible for. */
+    public record ParagraphProbe(int index, long exact, short[] signature, long[] keys) {
+    }
+
+    /**
+     * Everything one article asks one owner group: sent once per (article, group). {@code seq} and
+     * {@code sourcePartition} identify the pending article the verdict must return to.
+     */
+    public record ProbeBatch(String articleId, long version, long seq, int sourcePartition, int group,
+                             List<ParagraphProbe> paragraphs) {
+    }
+
+    /** The first-seen owner of a key: which paragraph of which article (and article version) registered it. */
+    public record Holder(String articleId, long version, int index, long exact, short[] signature) {
+    }
+
+    /** A key of paragraph {@code index} already held by another article's paragraph. */
+    public record Hit(int index, long key, Holder holder) {
+    }
+
+    /** One owner group's answer to one {@link ProbeBatch}. */
+    public record VerdictBatch(String articleId, long seq, int sourcePartition, int group, List<Hit> hits) {
+    }
+
+    /** An article waiting for the verdicts of every owner group it asked. */
+    public record PendingArticle(Article article, long version, int groupsExpected, List<VerdictBatch> verdicts) {
+    }
+}

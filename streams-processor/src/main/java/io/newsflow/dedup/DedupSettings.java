@@ -1,0 +1,30 @@
+package io.newsflow.dedup;
+
+import java.time.Duration;
+
+/**
+ * How dedup behaves. {@code ownerGroups} is the number of partitions of the probe topic: keys are grouped by
+ * {@code key mod ownerGroups} so an article sends at most that many probe records.
+ */
+public record DedupSettings(double nearThreshold, Duration retention, int ownerGroups) {
+
+    public static final double DEFAULT_NEAR_THRESHOLD = 0.7;
+    public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
+
+    public DedupSettings {
+        if (nearThreshold <= 0 || nearThreshold > 1) {
+            throw new IllegalArgumentException("near-duplicate threshold must be in (0, 1], got " + nearThreshold);
+        }
+        if (retention.isNegative() || retention.isZero()) {
+            throw new IllegalArgumentException("fingerprint retention must be positive, got " + retention);
+        }
+        if (ownerGroups < 1) {
+            throw new IllegalArgumentException("owner groups must be at least 1, got " + ownerGroups);
+        }
+    }
+
+    /** The owner group of a key: stable for a given group count, whatever instance computes it. */
+    public int groupOf(long key) {
+        return (int) Long.remainderUnsigned(key, ownerGroups);
+    }
+}

@@ -1,0 +1,130 @@
+package io.newsflow.dedup;
+
+import io.newsflow.dedup.DedupRecords.Hit;
+import io.newsflow.dedup.DedupRecords.Holder;
+import io.newsflow.model.ParagraphRef;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decides which paragraphs of one article are repeats, from the article's own fingerprints (repeats inside the
+ * article) and the owners' hits (repeats of earlier articles). Pure and deterministic: the same inputs always give
+ * the same decisions, which is what makes replays reproduce their results.
+ *
+ * <p>A near-duplicate hit counts only when it came from the smallest band key the two paragraphs share: that
+ * key has a single owner, so of two paragraphs at most one can be the other's duplicate, never both.
+ */
+public final class DuplicateResolver {
+
+    /** The verdict on one paragraph: null {@code duplicateOf} means it is kept. */
+    public record Decision(int index, ParagraphRef duplicateOf, String kind, double similarity) {
+        public boolean removed() {
+            return duplicateOf != null;
+        }
+    }
+
+    private final double nearThreshold;
+
+    public DuplicateResolver(double nearThreshold) {
+        this.nearThreshold = nearThreshold;
+    }
+
+    public List<Decision> resolve(String articleId, List<Fingerprint> paragraphs, List<Hit> hits) {
+        Map<Integer, List<Hit>> hitsByParagraph = new HashMap<>();
+        for (Hit h : hits) {
+            hitsByParagraph.computeIfAbsent(h.index(), i -> new ArrayList<>()).add(h);
+        }
+        Map<Long, Integer> firstByExact = new HashMap<>();
+        Map<Long, List<Integer>> earlierByBand = new HashMap<>();
+        List<long[]> bandKeys = new ArrayList<>(paragraphs.size());
+        List<Decision> decisions = new ArrayList<>(paragraphs.size());
+
+        for (int i = 0; i < paragraphs.size(); i++) {
+            Fingerprint p = paragraphs.get(i);
+            long[] bands = p.signature() == null ? new long[0] : ParagraphFingerprinter.bandKeys(p.signature());
+            bandKeys.add(bands);
+            List<Hit> own = hitsByParagraph.getOrDefault(i, List.of());
+            Decision d = exactRepeat(i, p, own, articleId, firstByExact);
+            if (d == null) {
+                d = nearRepeat(i, p, bands, own, articleId, paragraphs, earlierByBand);
+            }
+            decisions.add(d != null ? d : new Decision(i, null, null, 0));
+            firstByExact.putIfAbsent(p.exact(), i);
+            for (long b : bands) {
+                earlierByBand.computeIfAbsent(b, k -> new ArrayList<>()).add(i);
+            }
+        }
+        return decisions;
+    }
+
+    private static Decision exactRepeat(int i, Fingerprint p, List<Hit> hits, String articleId,
+                                        Map<Long, Integer> firstByExact) {
+        for (Hit h : hits) {
+            if (h.key() == ParagraphFingerprinter.exactKey(p.exact())) {
+                return new Decision(i, new ParagraphRef(h.holder().articleId(), h.holder().index()), "EXACT", 1.0);
+            }
+        }
+        Integer earlier = firstByExact.get(p.exact());
+        return earlier == null ? null : new Decision(i, new ParagraphRef(articleId, earlier), "EXACT", 1.0);
+    }
+
+    private Decision nearRepeat(int i, Fingerprint p, long[] bands, List<Hit> hits, String articleId,
+                                List<Fingerprint> paragraphs, Map<Long, List<Integer>> earlierByBand) {
+        if (p.signature() == null) {
+            return null; // short paragraphs only ever match exactly
+        }
+        Decision best = null;
+        for (Hit h : hits) {
+            Holder holder = h.holder();
+            if (holder.signature() == null || holder.exact() == p.exact()
+                    || h.key() != smallestShared(bands, ParagraphFingerprinter.bandKeys(holder.signature()))) {
+                continue; // exact copies are settled by the exact key; other keys' owners defer to the smallest
+            }
+            double sim = ParagraphFingerprinter.similarity(p.signature(), holder.signature());
+            best = better(best, new Decision(i, new ParagraphRef(holder.articleId(), holder.index()), "NEAR", sim));
+        }
+        for (long b : bands) {
+            for (int j : earlierByBand.getOrDefault(b, List.of())) {
+                Fingerprint q = paragraphs.get(j);
+                if (q.exact() != p.exact()) {
+                    double sim = ParagraphFingerprinter.similarity(p.signature(), q.signature());
+                    best = better(best, new Decision(i, new ParagraphRef(articleId, j), "NEAR", sim));
+                }
+            }
+        }
+        return best != null && best.similarity() >= nearThreshold ? best : null;
+    }
+
+    /** Highest similarity wins; ties go to the smaller (article id, index) so the choice is deterministic. */
+    private static Decision better(Decision a, Decision b) {
+        if (a == null) {
+            return b;
+        }
+        int bySim = Double.compare(b.similarity(), a.similarity());
+        if (bySim != 0) {
+            return bySim > 0 ? b : a;
+        }
+        int byId = b.duplicateOf().articleId().compareTo(a.duplicateOf().articleId());
+        if (byId != 0) {
+            return byId < 0 ? b : a;
+        }
+        return b.duplicateOf().index() < a.duplicateOf().index() ? b : a;
+    }
+
+    private static long smallestShared(long[] a, long[] b) {
+        long min = 0;
+        boolean found = false;
+        for (long x : a) {
+            for (long y : b) {
+                if (x == y && (!found || Long.compareUnsigned(x, min) < 0)) {
+                    min = x;
+                    found = true;
+                }
+            }
+        }
+        return found ? min : 0L; // 0 is even, never a band key
+    }
+}

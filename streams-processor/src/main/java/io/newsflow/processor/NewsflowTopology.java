@@ -1,0 +1,79 @@
+package io.newsflow.processor;
+
+import io.newsflow.classify.ThemeClassifier;
+import io.newsflow.dedup.ArticleAssembler;
+import io.newsflow.dedup.ArticleFingerprinter;
+import io.newsflow.dedup.DedupRecords.ProbeBatch;
+import io.newsflow.dedup.DedupRecords.VerdictBatch;
+import io.newsflow.dedup.DedupSerdes;
+import io.newsflow.dedup.DedupSettings;
+import io.newsflow.dedup.FingerprintOwner;
+import io.newsflow.model.NewsflowSerdes;
+import io.newsflow.model.Topics;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The newsflow topology, top to bottom:
+ *
+ * <pre>
+ * articles ──► fingerprint-paragraphs ──(dedup-probes, by owner group)──► look-up-fingerprint-owners
+ *                  │ parks article in                                           │ first-seen holders per key
+ *                  ▼ pending-articles                                           ▼ (dedup-fingerprints window store)
+ * articles-enriched ◄── assemble-and-classify ◄──(dedup-verdicts, back to the article's partition)──┘
+ * </pre>
+ *
+ * Invalid events never reach the enriched topic: an unparsable payload fails in the deserializer, an event
+ * without id or body fails in {@code fingerprint-paragraphs}; Kafka Streams' exception handlers send both to
+ * {@code articles-dlq} with the original bytes and the reason, and processing continues (see
+ * {@link ProcessorConfig}).
+ */
+public final class NewsflowTopology {
+
+    public static final String PENDING_STORE = "pending-articles";
+    public static final String FINGERPRINT_STORE = "dedup-fingerprints";
+
+    private NewsflowTopology() {
+    }
+
+    public static Topology build(DedupSettings dedup, ThemeClassifier classifier) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(PENDING_STORE), Serdes.String(), DedupSerdes.pendingArticle()));
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(FINGERPRINT_STORE, dedup.retention(), Duration.ofMillis(1), false),
+                Serdes.Long(), DedupSerdes.holder()));
+
+        builder.stream(Topics.ARTICLES, Consumed.with(Serdes.String(), NewsflowSerdes.article()).withName("read-articles"))
+                // 1. validate, fingerprint, park the article; one probe record per owner group it needs
+                .process(() -> new ArticleFingerprinter(PENDING_STORE, dedup), Named.as("fingerprint-paragraphs"),
+                        PENDING_STORE)
+                // 2. each key's owner partition decides "first seen" for that key, stream-wide
+                .repartition(Repartitioned.<String, ProbeBatch>as("dedup-probes")
+                        .withKeySerde(Serdes.String()).withValueSerde(DedupSerdes.probeBatch())
+                        .withNumberOfPartitions(dedup.ownerGroups())
+                        .withStreamPartitioner((topic, key, batch, n) -> Optional.of(Set.of(batch.group() % n))))
+                .process(() -> new FingerprintOwner(FINGERPRINT_STORE, dedup), Named.as("look-up-fingerprint-owners"),
+                        FINGERPRINT_STORE)
+                // 3. verdicts go back to the partition that parked the article
+                .repartition(Repartitioned.<String, VerdictBatch>as("dedup-verdicts")
+                        .withKeySerde(Serdes.String()).withValueSerde(DedupSerdes.verdictBatch())
+                        .withNumberOfPartitions(dedup.ownerGroups())
+                        .withStreamPartitioner((topic, key, verdict, n) -> Optional.of(Set.of(verdict.sourcePartition() % n))))
+                // 4. once every group has answered: drop repeats, classify what is kept
+                .process(() -> new ArticleAssembler(PENDING_STORE, dedup, classifier), Named.as("assemble-and-classify"),
+                        PENDING_STORE)
+                .to(Topics.ENRICHED, Produced.with(Serdes.String(), NewsflowSerdes.enriched()).withName("write-enriched"));
+        return builder.build();
+    }
+}

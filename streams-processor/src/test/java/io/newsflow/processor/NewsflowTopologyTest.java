@@ -1,0 +1,162 @@
+package io.newsflow.processor;
+
+import io.newsflow.classify.ThemeClassifier;
+import io.newsflow.dedup.DedupSettings;
+import io.newsflow.model.Article;
+import io.newsflow.model.ArticleFiles;
+import io.newsflow.model.EnrichedArticle;
+import io.newsflow.model.NewsflowSerdes;
+import io.newsflow.model.RemovedParagraph;
+import io.newsflow.model.Topics;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class NewsflowTopologyTest {
+
+    static final Path SEEDS = Path.of("..", "seeds");
+
+    @TempDir
+    Path stateDir;
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, Article> articles;
+    private TestInputTopic<String, byte[]> rawArticles;
+    private TestOutputTopic<String, EnrichedArticle> enriched;
+    private TestOutputTopic<byte[], byte[]> dlq;
+
+    @BeforeEach
+    void start() {
+        ProcessorConfig config = new ProcessorConfig("unused:9092", "topology-test", stateDir, 1,
+                new DedupSettings(0.7, Duration.ofDays(30), 3), null);
+        driver = new TopologyTestDriver(NewsflowTopology.build(config.dedup(), ThemeClassifier.defaults()),
+                config.streamsProperties());
+        articles = driver.createInputTopic(Topics.ARTICLES, new StringSerializer(), NewsflowSerdes.article().serializer());
+        rawArticles = driver.createInputTopic(Topics.ARTICLES, new StringSerializer(), new ByteArraySerializer());
+        enriched = driver.createOutputTopic(Topics.ENRICHED, new StringDeserializer(), NewsflowSerdes.enriched().deserializer());
+        dlq = driver.createOutputTopic(Topics.DLQ, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    private EnrichedArticle publish(Article a) {
+        articles.pipeInput(a.id(), a);
+        List<EnrichedArticle> out = enriched.readValuesToList();
+        assertEquals(1, out.size(), "one enriched event per accepted article");
+        return out.get(0);
+    }
+
+    private static Article article(String id, String... paragraphs) {
+        return new Article(id, "Title of " + id, "2024-01-01", null, "test", String.join("\n\n", paragraphs));
+    }
+
+    @Test
+    void shouldRemoveExactRepeatsWithinAnArticle() throws Exception {
+        Article seed = ArticleFiles.readAll(SEEDS.resolve("001_6ef4ba3d45813793.txt")).get(0);
+        EnrichedArticle e = publish(seed);
+        long exact = e.removedParagraphs().stream().filter(r -> r.kind().equals("EXACT")).count();
+        assertTrue(exact >= 4, "the page repeats at least 4 paragraphs verbatim, removed " + exact);
+        for (RemovedParagraph r : e.removedParagraphs()) {
+            assertEquals(seed.id(), r.duplicateOf().articleId());
+            assertTrue(r.duplicateOf().index() < r.index(), "a repeat points back to an earlier paragraph");
+        }
+        assertEquals(e.paragraphsIn(), e.paragraphsKept() + e.removedParagraphs().size());
+    }
+
+    @Test
+    void shouldRemoveParagraphsSeenInAnEarlierArticle() {
+        String shared = "The People's Bank of China said on Tuesday that the digital yuan pilot will expand to "
+                + "four more cities, including Shenzhen and Chengdu, by the end of the year.";
+        publish(article("first", "An opening paragraph that only the first article has, about payments in general.", shared));
+        EnrichedArticle second = publish(article("second", "A different opening paragraph for the second story today.",
+                shared.toUpperCase().replace(",", "")));
+        assertEquals(1, second.removedParagraphs().size());
+        RemovedParagraph r = second.removedParagraphs().get(0);
+        assertEquals("first", r.duplicateOf().articleId());
+        assertEquals(1, r.duplicateOf().index());
+        assertEquals("EXACT", r.kind());
+        assertEquals(1, second.paragraphsKept());
+    }
+
+    @Test
+    void shouldRemoveRewordedParagraphsAboveTheThreshold() {
+        String original = "Alibaba has recently announced its integration of a full-link traceability blockchain system "
+                + "for its cross-border e-commerce platform Tmall Global, allowing consumers to trace imported goods "
+                + "from the place of origin to their doorstep.";
+        String reworded = "Alibaba has integrated a full-link traceability blockchain system for its cross-border "
+                + "e-commerce platform Tmall Global, allowing consumers to trace imported goods from the place of "
+                + "origin to their doorstep.";
+        publish(article("a1", original));
+        EnrichedArticle e = publish(article("a2", "Some unrelated lead paragraph about the weather and markets.", reworded));
+        assertEquals(1, e.removedParagraphs().size(), "the reworded paragraph is a near duplicate");
+        RemovedParagraph r = e.removedParagraphs().get(0);
+        assertEquals("NEAR", r.kind());
+        assertEquals("a1", r.duplicateOf().articleId());
+        assertTrue(r.similarity() >= 0.7 && r.similarity() < 1.0, "similarity " + r.similarity());
+    }
+
+    @Test
+    void shouldKeepEveryParagraphOfAnArticleRepublishedUnderItsOwnId() {
+        Article v1 = article("same", "A first paragraph that is long enough to get a MinHash signature of its own.",
+                "A second paragraph, also long enough, that talks about a central bank digital currency pilot.");
+        EnrichedArticle first = publish(v1);
+        EnrichedArticle again = publish(v1);
+        assertEquals(0, again.removedParagraphs().size(), "an article is never a duplicate of its own earlier version");
+        assertEquals(first.paragraphs(), again.paragraphs());
+        Article v2 = article("same", v1.paragraphs().get(0), "An edited second paragraph that replaced the old one entirely.");
+        assertEquals(0, publish(v2).removedParagraphs().size());
+    }
+
+    @Test
+    void shouldSendArticlesWithoutIdOrBodyToTheDeadLetterTopicAndKeepGoing() {
+        // Unparsable payloads (not JSON, invalid UTF-8...) fail in the deserializer; the test driver does not route
+        // those through the DLQ, so BadInputIntegrationTest covers them on the real broker.
+        Map<String, byte[]> bad = Map.of(
+                "no-id", "{\"title\":\"t\",\"body\":\"some text\"}".getBytes(StandardCharsets.UTF_8),
+                "blank-id", "{\"id\":\"  \",\"title\":\"t\",\"body\":\"some text\"}".getBytes(StandardCharsets.UTF_8),
+                "blank-body", "{\"id\":\"x\",\"title\":\"t\",\"body\":\"   \\n\\n  \"}".getBytes(StandardCharsets.UTF_8),
+                "html-only", "{\"id\":\"y\",\"title\":\"t\",\"body\":\"<p> </p><br/>\"}".getBytes(StandardCharsets.UTF_8));
+        bad.forEach((key, bytes) -> rawArticles.pipeInput(key, bytes));
+        EnrichedArticle ok = publish(article("good", "A perfectly fine paragraph about the digital yuan and its pilots."));
+        assertEquals("good", ok.id());
+
+        List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+        assertEquals(bad.size(), dead.size(), "every invalid event lands in the DLQ");
+        for (TestRecord<byte[], byte[]> r : dead) {
+            String key = new String(r.key(), StandardCharsets.UTF_8);
+            assertArrayEquals(bad.get(key), r.value(), "DLQ keeps the original bytes of " + key);
+            Header reason = r.headers().lastHeader("__streams.errors.message");
+            assertNotNull(reason, "DLQ record of " + key + " says why");
+        }
+        String reasons = dead.stream().map(r -> new String(r.headers().lastHeader("__streams.errors.message").value(),
+                StandardCharsets.UTF_8)).collect(Collectors.joining(" | "));
+        assertTrue(reasons.contains("has no id"), reasons);
+        assertTrue(reasons.contains("has no body"), reasons);
+        assertTrue(reasons.contains("has no text in its body"), reasons);
+    }
+}
