@@ -1,0 +1,56 @@
+package io.newsflow.launcher;
+
+import io.newsflow.classify.ClassifierBenchmark;
+import io.newsflow.classify.ClassifierEvaluation;
+import io.newsflow.embedded.BrokerMain;
+import io.newsflow.processor.StreamsProcessorMain;
+import io.newsflow.producer.ProducerMain;
+import io.newsflow.sink.SinkMain;
+
+import java.util.Arrays;
+
+/** The {@code ./newsflow} command: one entry point for the demo and for each service on its own. */
+public final class Newsflow {
+    private Newsflow() {
+    }
+
+    static final String USAGE = """
+            usage: ./newsflow <command> [options]
+
+              demo      run broker, processor and sink in-process on the input, print a summary, exit
+                        [--input DIR|FILE.jsonl] [--out FILE] [--bootstrap-servers HOST:PORT] [--partitions N]
+                        [--themes FILE] [--near-threshold 0.7]
+              produce   publish articles           --bootstrap-servers HOST:PORT [--input DIR|FILE.jsonl|-]
+              process   run the Kafka Streams job  --bootstrap-servers HOST:PORT [--state-dir DIR] [--threads N] [--themes FILE]
+              sink      write enriched articles    --bootstrap-servers HOST:PORT [--out FILE]
+              broker    run a single-node KRaft broker in this process  [--data-dir DIR] [--port N]
+              eval      precision/recall of the classifier  --input FILE.jsonl|DIR --labels FILE.tsv [--themes FILE]
+              bench-classify  microseconds per article for the classifier  [--input FILE.jsonl|DIR]
+            """;
+
+    public static void main(String[] argv) throws Exception {
+        if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("-h") || argv[0].equals("help")) {
+            System.out.print(USAGE);
+            System.exit(argv.length == 0 ? 2 : 0);
+        }
+        String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
+        try {
+            switch (argv[0]) {
+                case "demo" -> System.exit(DemoCommand.run(rest));
+                case "produce" -> System.exit(ProducerMain.run(rest));
+                case "process" -> StreamsProcessorMain.main(rest);
+                case "sink" -> SinkMain.main(rest);
+                case "broker" -> BrokerMain.main(rest);
+                case "eval" -> System.exit(ClassifierEvaluation.run(rest, System.out));
+                case "bench-classify" -> System.exit(ClassifierBenchmark.run(rest, System.out));
+                default -> {
+                    System.err.println("newsflow: unknown command '" + argv[0] + "'\n" + USAGE);
+                    System.exit(2);
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("newsflow " + argv[0] + ": " + e.getMessage());
+            System.exit(2);
+        }
+    }
+}

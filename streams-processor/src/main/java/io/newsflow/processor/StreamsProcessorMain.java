@@ -1,0 +1,53 @@
+package io.newsflow.processor;
+
+import io.newsflow.common.Args;
+import io.newsflow.dedup.DedupSettings;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code process --bootstrap-servers HOST:PORT [--state-dir DIR] [--threads N] [--themes FILE]
+ * [--near-threshold 0.7] [--retention-days 30] [--partitions 3] [--application-id ID]}: runs the topology until
+ * Ctrl-C.
+ */
+public final class StreamsProcessorMain {
+    private StreamsProcessorMain() {
+    }
+
+    public static final Set<String> OPTIONS = Set.of("bootstrap-servers", "state-dir", "threads", "themes",
+            "near-threshold", "retention-days", "partitions", "application-id");
+
+    /** Builds the processor's settings from command-line options, falling back to NEWSFLOW_* variables. */
+    public static ProcessorConfig config(Args args) {
+        String bootstrap = args.get("bootstrap-servers", env("NEWSFLOW_BOOTSTRAP_SERVERS", "localhost:9092"));
+        String themes = args.get("themes", System.getenv("NEWSFLOW_THEMES"));
+        return new ProcessorConfig(bootstrap,
+                args.get("application-id", env("NEWSFLOW_APPLICATION_ID", ProcessorConfig.DEFAULT_APPLICATION_ID)),
+                Path.of(args.get("state-dir", env("NEWSFLOW_STATE_DIR", "state/processor"))),
+                args.getInt("threads", Integer.parseInt(env("NEWSFLOW_THREADS", "1"))),
+                new DedupSettings(args.getDouble("near-threshold", DedupSettings.DEFAULT_NEAR_THRESHOLD),
+                        Duration.ofDays(args.getInt("retention-days", (int) DedupSettings.DEFAULT_RETENTION.toDays())),
+                        1),
+                themes == null ? null : Path.of(themes));
+    }
+
+    private static String env(String name, String fallback) {
+        return System.getenv().getOrDefault(name, fallback);
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Args args = Args.parse(argv, OPTIONS, Set.of());
+        ProcessorConfig config = config(args);
+        StreamsProcessorApp app = StreamsProcessorApp.start(config, args.getInt("partitions", 3), false);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.close();
+            stopped.countDown();
+        }));
+        System.err.println("processor: running against " + config.bootstrapServers() + " (Ctrl-C stops)");
+        stopped.await();
+    }
+}
