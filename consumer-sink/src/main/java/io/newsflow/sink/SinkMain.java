@@ -1,8 +1,11 @@
 package io.newsflow.sink;
 
 import io.newsflow.common.Args;
+import io.newsflow.common.TopicAdmin;
+import io.newsflow.model.Topics;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
@@ -12,9 +15,12 @@ public final class SinkMain {
     }
 
     public static void main(String[] argv) throws Exception {
-        Args args = Args.parse(argv, Set.of("bootstrap-servers", "out"), Set.of());
+        Args args = Args.parse(argv, Set.of("bootstrap-servers", "out", "partitions"), Set.of());
         String bootstrap = args.get("bootstrap-servers", System.getenv().getOrDefault("NEWSFLOW_BOOTSTRAP_SERVERS", "localhost:9092"));
         Path out = Path.of(args.get("out", System.getenv().getOrDefault("NEWSFLOW_OUT", "out/enriched-articles.jsonl")));
+        try (TopicAdmin admin = new TopicAdmin(bootstrap)) { // the sink may start before the processor
+            admin.ensureTopics(Map.of(Topics.ENRICHED, args.getInt("partitions", 3)));
+        }
         JsonlFileSink file = new JsonlFileSink(out);
         EnrichedArticleSink sink = new EnrichedArticleSink(bootstrap, file);
         CountDownLatch done = new CountDownLatch(1);

@@ -26,6 +26,12 @@ public final class DuplicateResolver {
         }
     }
 
+    /**
+     * Earlier paragraphs of the same article compared per band key. The earliest ones are the originals a repeat
+     * points to, and the cap keeps a pathological article (thousands of near-identical paragraphs) linear.
+     */
+    static final int MAX_LOCAL_CANDIDATES = 16;
+
     private final double nearThreshold;
 
     public DuplicateResolver(double nearThreshold) {
@@ -54,7 +60,10 @@ public final class DuplicateResolver {
             decisions.add(d != null ? d : new Decision(i, null, null, 0));
             firstByExact.putIfAbsent(p.exact(), i);
             for (long b : bands) {
-                earlierByBand.computeIfAbsent(b, k -> new ArrayList<>()).add(i);
+                List<Integer> bucket = earlierByBand.computeIfAbsent(b, k -> new ArrayList<>());
+                if (bucket.size() < MAX_LOCAL_CANDIDATES) {
+                    bucket.add(i);
+                }
             }
         }
         return decisions;
