@@ -79,7 +79,7 @@ public final class ArticleAssembler implements Processor<String, VerdictBatch, S
         for (VerdictBatch v : verdicts) {
             hits.addAll(v.hits());
         }
-        List<Decision> decisions = resolver.resolve(article.id(), fingerprints, hits);
+        List<Decision> decisions = resolver.resolve(article.id(), paragraphs, fingerprints, hits);
 
         List<String> keptText = new ArrayList<>();
         List<Integer> keptIndex = new ArrayList<>();

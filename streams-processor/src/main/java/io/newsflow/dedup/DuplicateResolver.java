@@ -38,7 +38,7 @@ public final class DuplicateResolver {
         this.nearThreshold = nearThreshold;
     }
 
-    public List<Decision> resolve(String articleId, List<Fingerprint> paragraphs, List<Hit> hits) {
+    public List<Decision> resolve(String articleId, List<String> texts, List<Fingerprint> paragraphs, List<Hit> hits) {
         Map<Integer, List<Hit>> hitsByParagraph = new HashMap<>();
         for (Hit h : hits) {
             hitsByParagraph.computeIfAbsent(h.index(), i -> new ArrayList<>()).add(h);
@@ -55,7 +55,7 @@ public final class DuplicateResolver {
             List<Hit> own = hitsByParagraph.getOrDefault(i, List.of());
             Decision d = exactRepeat(i, p, own, articleId, firstByExact);
             if (d == null) {
-                d = nearRepeat(i, p, bands, own, articleId, paragraphs, earlierByBand);
+                d = nearRepeat(i, p, bands, own, articleId, texts, paragraphs, earlierByBand);
             }
             decisions.add(d != null ? d : new Decision(i, null, null, 0));
             firstByExact.putIfAbsent(p.exact(), i);
@@ -81,7 +81,7 @@ public final class DuplicateResolver {
     }
 
     private Decision nearRepeat(int i, Fingerprint p, long[] bands, List<Hit> hits, String articleId,
-                                List<Fingerprint> paragraphs, Map<Long, List<Integer>> earlierByBand) {
+                                List<String> texts, List<Fingerprint> paragraphs, Map<Long, List<Integer>> earlierByBand) {
         if (p.signature() == null) {
             return null; // short paragraphs only ever match exactly
         }
@@ -95,11 +95,13 @@ public final class DuplicateResolver {
             double sim = ParagraphFingerprinter.similarity(p.signature(), holder.signature());
             best = better(best, new Decision(i, new ParagraphRef(holder.articleId(), holder.index()), "NEAR", sim));
         }
+        java.util.Set<Integer> checked = new java.util.HashSet<>();
         for (long b : bands) {
             for (int j : earlierByBand.getOrDefault(b, List.of())) {
                 Fingerprint q = paragraphs.get(j);
-                if (q.exact() != p.exact()) {
-                    double sim = ParagraphFingerprinter.similarity(p.signature(), q.signature());
+                if (q.exact() != p.exact() && checked.add(j)) {
+                    // both texts are at hand: verify exactly rather than estimate
+                    double sim = ParagraphFingerprinter.resemblance(texts.get(i), texts.get(j));
                     best = better(best, new Decision(i, new ParagraphRef(articleId, j), "NEAR", sim));
                 }
             }

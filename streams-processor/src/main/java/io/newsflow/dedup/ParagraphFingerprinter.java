@@ -1,36 +1,168 @@
 package io.newsflow.dedup;
 
 /**
- * Turns a paragraph into its exact fingerprint and, when it is long enough, a MinHash signature over word
- * 3-shingles. Normalisation is folded into tokenisation: case, whitespace, punctuation and quote styles do not
- * change the result. All hashing is seeded and uses only fixed arithmetic, so fingerprints are identical across
- * restarts, versions and machines. One instance is immutable and thread-safe.
+ * Turns a paragraph into its exact fingerprint and, when it is long enough, a MinHash signature of its
+ * resemblance shingles. Normalisation is folded into tokenisation: case, whitespace, punctuation and quote styles
+ * do not change the result.
+ *
+ * <p><b>Resemblance</b> is the Jaccard similarity of the sets of character 7-grams of the normalised text (words
+ * lower-cased, joined by single spaces). It plays the role of word 3-shingles (a 7-gram spans about one and a half
+ * words) but does not collapse when a reprint fuses or splits words ("CBOEHoldings") or swaps a short word, so
+ * reworded reposts score as the near-copies they are.
+ *
+ * <p><b>Signature</b>: one-permutation MinHash (one hash per shingle, 64 bins, optimal densification for empty
+ * bins; Shrivastava, ICML 2017) keeping the low 16 bits of each bin's minimum. It costs one hash per shingle instead
+ * of 64. All hashing is seeded fixed arithmetic, so signatures are identical across restarts, versions and
+ * machines. Immutable and thread-safe.
  */
 public final class ParagraphFingerprinter {
 
-    /** Number of MinHash permutations; 16 bands of 4 rows make a pair at J=0.7 a candidate with p≈0.99. */
+    /** MinHash bins; 16 bands of 4 rows make a pair at resemblance 0.7 a candidate with p≈0.99. */
     public static final int PERMUTATIONS = 64;
     public static final int BANDS = 16;
     public static final int ROWS = PERMUTATIONS / BANDS;
     /** Paragraphs with fewer words than this get no band keys: they only ever match exactly. */
-    public static final int MIN_WORDS_FOR_NEAR = 8;
+    public static final int MIN_WORDS_FOR_NEAR = 10;
+    /** Characters per resemblance shingle. */
+    public static final int SHINGLE_CHARS = 7;
 
     private static final long SEED = 0x6E657773666C6F77L; // "newsflow"
-    private static final long[] PERMUTATION_SEEDS = new long[PERMUTATIONS];
+    private static final long ROLL_BASE = 0x100000001B3L;
+    private static final long ROLL_OUT; // ROLL_BASE^(SHINGLE_CHARS-1)
+    private static final int BIN_SHIFT = 64 - Integer.numberOfTrailingZeros(PERMUTATIONS);
 
     static {
-        long s = SEED;
-        for (int i = 0; i < PERMUTATIONS; i++) {
-            s += 0x9E3779B97F4A7C15L;
-            PERMUTATION_SEEDS[i] = mix(s);
+        long p = 1;
+        for (int i = 0; i < SHINGLE_CHARS - 1; i++) {
+            p *= ROLL_BASE;
         }
+        ROLL_OUT = p;
     }
 
     /** Fingerprint of one paragraph. {@code signature} is null for short paragraphs. */
     public Fingerprint fingerprint(String paragraph) {
+        long[] mins = new long[PERMUTATIONS];
+        java.util.Arrays.fill(mins, Long.MAX_VALUE);
+        int words = scan(paragraph, mins, null);
+        long exact = exactHash(paragraph);
+        if (words < MIN_WORDS_FOR_NEAR) {
+            return new Fingerprint(exact, null, words);
+        }
+        densify(mins);
+        short[] signature = new short[PERMUTATIONS];
+        for (int k = 0; k < PERMUTATIONS; k++) {
+            signature[k] = (short) mins[k]; // b-bit MinHash: the low 16 bits of each minimum
+        }
+        return new Fingerprint(exact, signature, words);
+    }
+
+    /**
+     * One pass over the normalised character stream: feeds every 7-gram's hash into the MinHash bins (and into
+     * {@code shingles} when given) and returns the number of words.
+     */
+    private static int scan(String text, long[] mins, java.util.Set<Long> shingles) {
+        char[] window = new char[SHINGLE_CHARS];
+        long roll = 0;
+        int filled = 0;
+        int words = 0;
+        boolean inWord = false;
+        boolean pendingSpace = false;
+        for (int i = 0, len = text.length(); i < len; i++) {
+            char c = text.charAt(i);
+            if (!Character.isLetterOrDigit(c)) {
+                if (inWord) {
+                    pendingSpace = true;
+                    inWord = false;
+                }
+                continue;
+            }
+            if (!inWord) {
+                words++;
+                inWord = true;
+            }
+            char lc = Character.toLowerCase(c);
+            if (pendingSpace) {
+                pendingSpace = false;
+                roll = push(window, filled++, roll, ' ');
+                offer(roll, filled, mins, shingles);
+            }
+            roll = push(window, filled++, roll, lc);
+            offer(roll, filled, mins, shingles);
+        }
+        return words;
+    }
+
+    private static long push(char[] window, int filled, long roll, char c) {
+        int slot = filled % SHINGLE_CHARS;
+        if (filled >= SHINGLE_CHARS) {
+            roll -= window[slot] * ROLL_OUT;
+        }
+        window[slot] = c;
+        return roll * ROLL_BASE + c;
+    }
+
+    private static void offer(long roll, int filled, long[] mins, java.util.Set<Long> shingles) {
+        if (filled >= SHINGLE_CHARS) {
+            long h = mix(roll ^ SEED);
+            if (shingles != null) {
+                shingles.add(h);
+            } else {
+                int bin = (int) (h >>> BIN_SHIFT);
+                long v = h & (-1L >>> (64 - BIN_SHIFT));
+                if (v < mins[bin]) {
+                    mins[bin] = v;
+                }
+            }
+        }
+    }
+
+    /** Optimal densification: an empty bin copies the bin a seeded hash of (bin, attempt) picks, until non-empty. */
+    private static void densify(long[] mins) {
+        boolean anyFilled = false;
+        for (long m : mins) {
+            anyFilled |= m != Long.MAX_VALUE;
+        }
+        if (!anyFilled) {
+            return;
+        }
+        long[] original = mins.clone();
+        for (int i = 0; i < PERMUTATIONS; i++) {
+            if (original[i] != Long.MAX_VALUE) {
+                continue;
+            }
+            for (int attempt = 1; ; attempt++) {
+                int j = (int) Long.remainderUnsigned(mix(SEED + i * 0x9E3779B97F4A7C15L + attempt), PERMUTATIONS);
+                if (original[j] != Long.MAX_VALUE) {
+                    mins[i] = original[j];
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Exact resemblance of two paragraphs (Jaccard of their character 7-gram sets), for verifying candidates. */
+    public static double resemblance(String a, String b) {
+        java.util.Set<Long> sa = new java.util.HashSet<>();
+        java.util.Set<Long> sb = new java.util.HashSet<>();
+        scan(a, null, sa);
+        scan(b, null, sb);
+        if (sa.isEmpty() && sb.isEmpty()) {
+            return 1.0;
+        }
+        int shared = 0;
+        for (Long h : sa) {
+            if (sb.contains(h)) {
+                shared++;
+            }
+        }
+        return (double) shared / (sa.size() + sb.size() - shared);
+    }
+
+    /** Hash of the normalised word sequence: equal exactly when two paragraphs normalise to the same text. */
+    private static long exactHash(String paragraph) {
         long[] tokens = new long[Math.max(8, paragraph.length() / 5)];
         int n = tokenize(paragraph, tokens);
-        if (n > tokens.length) { // tokenize reports the real count when the buffer was too small
+        if (n > tokens.length) {
             tokens = new long[n];
             n = tokenize(paragraph, tokens);
         }
@@ -38,28 +170,7 @@ public final class ParagraphFingerprinter {
         for (int i = 0; i < n; i++) {
             exact = Long.rotateLeft((exact ^ tokens[i]) * 0x9E3779B97F4A7C15L, 31);
         }
-        exact = mix(exact ^ n);
-        if (n < MIN_WORDS_FOR_NEAR) {
-            return new Fingerprint(exact, null, n);
-        }
-        long[] mins = new long[PERMUTATIONS];
-        java.util.Arrays.fill(mins, Long.MAX_VALUE);
-        for (int i = 0; i + 2 < n; i++) {
-            long shingle = mix(tokens[i] * 0xC2B2AE3D27D4EB4FL + Long.rotateLeft(tokens[i + 1], 21) * 0x165667B19E3779F9L
-                    + Long.rotateLeft(tokens[i + 2], 42));
-            for (int k = 0; k < PERMUTATIONS; k++) {
-                long v = (shingle ^ PERMUTATION_SEEDS[k]) * 0xBF58476D1CE4E5B9L;
-                v ^= v >>> 31;
-                if (v < mins[k]) {
-                    mins[k] = v;
-                }
-            }
-        }
-        short[] signature = new short[PERMUTATIONS];
-        for (int k = 0; k < PERMUTATIONS; k++) {
-            signature[k] = (short) mins[k]; // b-bit MinHash: the low 16 bits of each minimum
-        }
-        return new Fingerprint(exact, signature, n);
+        return mix(exact ^ n);
     }
 
     /**
