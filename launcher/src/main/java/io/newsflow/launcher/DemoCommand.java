@@ -46,7 +46,7 @@ final class DemoCommand {
             return 2;
         }
         long started = System.nanoTime();
-        Path work = Files.createTempDirectory("newsflow-demo-");
+        Path work = Files.createTempDirectory(Files.createDirectories(Path.of("state")), "demo-");
         Files.deleteIfExists(out);
         Files.deleteIfExists(Path.of(out.toAbsolutePath() + ".checkpoint"));
 
@@ -153,7 +153,7 @@ final class DemoCommand {
             }
         }
         System.out.println();
-        String format = "%-26s %-20s %-48s %9s%n";
+        String format = "%-26s %-20s %-62s %9s%n";
         System.out.printf(format, "ARTICLE", "PRIMARY THEME", "THEME SCORES", "PARAS IN/KEPT");
         int shown = 0;
         long paragraphsIn = 0;
@@ -178,7 +178,7 @@ final class DemoCommand {
                 }
                 System.out.printf(format, clip(r.path("id").asText(), 26),
                         r.path("primaryTheme").isNull() ? "-" : r.path("primaryTheme").asText(),
-                        clip(scores.length() == 0 ? "-" : scores.toString(), 48),
+                        clip(scores.length() == 0 ? "-" : scores.toString(), 62),
                         r.path("paragraphsIn").asInt() + "/" + r.path("paragraphsKept").asInt());
             }
         }

@@ -81,22 +81,27 @@ public final class ArticleAssembler implements Processor<String, VerdictBatch, S
         }
         List<Decision> decisions = resolver.resolve(article.id(), paragraphs, fingerprints, hits);
 
-        List<String> keptText = new ArrayList<>();
-        List<Integer> keptIndex = new ArrayList<>();
+        // Themes describe the article, so a repost keeps its themes: everything but its own internal repeats is
+        // classified. Paragraphs seen in earlier articles are removed from the output, not from the evidence.
+        List<String> evidence = new ArrayList<>();
+        List<Integer> evidenceIndex = new ArrayList<>();
         List<RemovedParagraph> removed = new ArrayList<>();
         for (Decision d : decisions) {
             if (d.removed()) {
                 removed.add(new RemovedParagraph(d.index(), paragraphs.get(d.index()), d.duplicateOf(), d.kind(),
                         Math.round(d.similarity() * 1000) / 1000.0));
-            } else {
-                keptText.add(paragraphs.get(d.index()));
-                keptIndex.add(d.index());
+            }
+            if (!d.removed() || !d.duplicateOf().articleId().equals(article.id())) {
+                evidence.add(paragraphs.get(d.index()));
+                evidenceIndex.add(d.index());
             }
         }
-        Classification c = classifier.classify(article.title(), keptText);
-        List<KeptParagraph> kept = new ArrayList<>(keptText.size());
-        for (int k = 0; k < keptText.size(); k++) {
-            kept.add(new KeptParagraph(keptIndex.get(k), keptText.get(k), c.paragraphThemes().get(k)));
+        Classification c = classifier.classify(article.title(), evidence);
+        List<KeptParagraph> kept = new ArrayList<>();
+        for (int k = 0; k < evidence.size(); k++) {
+            if (!decisions.get(evidenceIndex.get(k)).removed()) {
+                kept.add(new KeptParagraph(evidenceIndex.get(k), evidence.get(k), c.paragraphThemes().get(k)));
+            }
         }
         return new EnrichedArticle(EnrichedArticle.SCHEMA_VERSION, article.id(), article.title(), article.publishedAt(),
                 article.url(), article.source(), c.themes(), c.primaryTheme(), kept, removed, paragraphs.size(),
