@@ -3,6 +3,7 @@ package io.newsflow.embedded;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs an {@link EmbeddedKafkaBroker} until Ctrl-C.
@@ -17,16 +18,13 @@ import java.util.concurrent.CountDownLatch;
 public final class BrokerMain {
 
     static final String DEFAULT_DATA_DIR = "state/broker";
+    private static final String USAGE = "usage: BrokerMain [--data-dir DIR] [--port N]";
 
-    private BrokerMain() {
-    }
-
-    public static void main(String[] args) throws Exception {
-        quietKafkaLogging();
-
-        Path dataDir = Path.of(DEFAULT_DATA_DIR);
-        int port = 0;
-        try {
+    /** Parsed command line; {@code port == 0} means "pick a free port". */
+    record Options(Path dataDir, int port, boolean help) {
+        static Options parse(String[] args) {
+            Path dataDir = Path.of(DEFAULT_DATA_DIR);
+            int port = 0;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--data-dir" -> dataDir = Path.of(value(args, ++i, "--data-dir"));
@@ -37,33 +35,58 @@ public final class BrokerMain {
                         }
                     }
                     case "-h", "--help" -> {
-                        System.out.println("usage: BrokerMain [--data-dir DIR] [--port N]");
-                        return;
+                        return new Options(dataDir, port, true);
                     }
                     default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
                 }
             }
+            return new Options(dataDir, port, false);
+        }
+    }
+
+    private BrokerMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        quietKafkaLogging();
+
+        Options options;
+        try {
+            options = Options.parse(args);
         } catch (IllegalArgumentException e) { // NumberFormatException included
             System.err.println("broker: " + e.getMessage());
-            System.err.println("usage: BrokerMain [--data-dir DIR] [--port N]");
+            System.err.println(USAGE);
             System.exit(2);
             return;
         }
+        if (options.help()) {
+            System.out.println(USAGE);
+            return;
+        }
+
+        // The hook goes in before start(), so a Ctrl-C during startup still leaves the log dir cleanly shut.
+        AtomicReference<EmbeddedKafkaBroker> running = new AtomicReference<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            EmbeddedKafkaBroker broker = running.getAndSet(null);
+            if (broker != null) {
+                broker.stop();
+            }
+            stopped.countDown();
+        }, "broker-main-shutdown"));
 
         EmbeddedKafkaBroker broker;
         try {
-            broker = EmbeddedKafkaBroker.start(dataDir, Map.of(), port);
+            broker = EmbeddedKafkaBroker.start(options.dataDir(), Map.of(), options.port());
         } catch (Exception e) {
             System.err.println("broker: could not start Kafka: " + e.getMessage());
             System.exit(1);
             return;
         }
-
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            broker.stop();
-            stopped.countDown();
-        }, "broker-main-shutdown"));
+        if (!running.compareAndSet(null, broker) || stopped.getCount() == 0) {
+            broker.stop(); // shutdown began while we were starting
+            return;
+        }
 
         System.out.println("broker: bootstrap.servers=" + broker.bootstrapServers());
         System.out.flush();

@@ -154,6 +154,20 @@ class EmbeddedKafkaBrokerTest {
         assertThrows(IllegalStateException.class, () -> broker.createTopics(Map.of("x", 1)));
     }
 
+    @Test
+    void shouldRunTwoIndependentBrokersInOneJvm() throws Exception {
+        try (EmbeddedKafkaBroker a = EmbeddedKafkaBroker.start(dir.resolve("a"));
+             EmbeddedKafkaBroker b = EmbeddedKafkaBroker.start(dir.resolve("b"))) {
+            assertTrue(!a.bootstrapServers().equals(b.bootstrapServers()));
+            a.createTopics(Map.of("only-on-a", 1));
+            b.createTopics(Map.of("only-on-b", 1));
+            try (Admin admin = admin(b)) {
+                Set<String> names = admin.listTopics().names().get();
+                assertTrue(names.contains("only-on-b") && !names.contains("only-on-a"), names.toString());
+            }
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------
 
     private static Properties producerProps(EmbeddedKafkaBroker broker, String transactionalId) {
