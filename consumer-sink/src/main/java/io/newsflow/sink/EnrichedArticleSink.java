@@ -1,6 +1,8 @@
 package io.newsflow.sink;
 
 import io.newsflow.model.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -18,10 +20,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Reads {@code articles-enriched} with read_committed and hands each batch to a {@link JsonlFileSink}. It owns all
+ * Reads {@code articles-enriched} with read_committed and hands each batch to an {@link EnrichedArticleWriter}. It owns all
  * partitions of the topic and keeps its positions in the sink's checkpoint, not in Kafka, so the file and its
  * offsets can never disagree.
  */
@@ -29,16 +32,17 @@ public final class EnrichedArticleSink implements Runnable, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EnrichedArticleSink.class);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final JsonlFileSink file;
+    private final EnrichedArticleWriter file;
     private final String topic;
+    private final String bootstrapServers;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private volatile boolean stopped;
 
-    public EnrichedArticleSink(String bootstrapServers, JsonlFileSink file) {
+    public EnrichedArticleSink(String bootstrapServers, EnrichedArticleWriter file) {
         this(bootstrapServers, Topics.ENRICHED, file);
     }
 
-    public EnrichedArticleSink(String bootstrapServers, String topic, JsonlFileSink file) {
+    public EnrichedArticleSink(String bootstrapServers, String topic, EnrichedArticleWriter file) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -48,6 +52,7 @@ public final class EnrichedArticleSink implements Runnable, AutoCloseable {
         this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.file = file;
         this.topic = topic;
+        this.bootstrapServers = bootstrapServers;
     }
 
     @Override
@@ -59,9 +64,9 @@ public final class EnrichedArticleSink implements Runnable, AutoCloseable {
                 if (records.isEmpty()) {
                     continue;
                 }
-                List<JsonlFileSink.Entry> batch = new ArrayList<>(records.count());
+                List<EnrichedArticleWriter.Entry> batch = new ArrayList<>(records.count());
                 for (ConsumerRecord<byte[], byte[]> r : records) {
-                    batch.add(new JsonlFileSink.Entry(new TopicPartition(r.topic(), r.partition()), r.offset(), r.value()));
+                    batch.add(new EnrichedArticleWriter.Entry(new TopicPartition(r.topic(), r.partition()), r.offset(), r.value()));
                 }
                 file.write(batch);
             }
@@ -70,7 +75,7 @@ public final class EnrichedArticleSink implements Runnable, AutoCloseable {
                 throw e;
             }
         } catch (IOException e) {
-            throw new IllegalStateException("sink cannot write " + file.dataFile() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("sink cannot write " + file.describe() + ": " + e.getMessage(), e);
         } finally {
             consumer.close(Duration.ofSeconds(5));
             stopped = true;
@@ -91,7 +96,12 @@ public final class EnrichedArticleSink implements Runnable, AutoCloseable {
         }
         List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
         consumer.assign(partitions);
-        Map<TopicPartition, Long> resume = file.resumeOffsets();
+        Map<TopicPartition, Long> resume;
+        try {
+            resume = file.resumeOffsets(clusterId());
+        } catch (IOException e) {
+            throw new IllegalStateException("sink cannot read its stored offsets from " + file.describe(), e);
+        }
         for (TopicPartition tp : partitions) {
             Long offset = resume.get(tp);
             if (offset == null) {
@@ -100,7 +110,15 @@ public final class EnrichedArticleSink implements Runnable, AutoCloseable {
                 consumer.seek(tp, offset);
             }
         }
-        log.info("sink reading {} partitions of {} into {}", partitions.size(), topic, file.dataFile());
+        log.info("sink reading {} partitions of {} into {}", partitions.size(), topic, file.describe());
+    }
+
+    private String clusterId() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            return admin.describeCluster().clusterId().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the cluster id of " + bootstrapServers + ": " + e.getMessage(), e);
+        }
     }
 
     private static void sleep(long ms) {
@@ -112,7 +130,7 @@ public final class EnrichedArticleSink implements Runnable, AutoCloseable {
     }
 
     public long linesWritten() {
-        return file.linesWritten();
+        return file.written();
     }
 
     /** Stops after the batch in hand is written and checkpointed. */

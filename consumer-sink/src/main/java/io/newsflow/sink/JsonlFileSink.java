@@ -20,12 +20,12 @@ import java.util.TreeMap;
 
 /**
  * Appends enriched articles to a JSON Lines file, exactly once. After each batch the data is fsynced, then a small
- * checkpoint holding the file length and the next offset of every partition replaces the old one by atomic rename.
+ * checkpoint holding the file length, the source cluster id and the next offset of every partition replaces the old one by atomic rename.
  * On open the file is cut back to the checkpointed length and consumption resumes at the checkpointed offsets, so
  * a crash at any instant leaves every article exactly once. An event whose content (ignoring processedAt) equals
  * the last line written for its id is a re-delivery and is not written again.
  */
-public final class JsonlFileSink implements AutoCloseable {
+public final class JsonlFileSink implements EnrichedArticleWriter {
 
     private final Path dataFile;
     private final Path checkpointFile;
@@ -34,6 +34,7 @@ public final class JsonlFileSink implements AutoCloseable {
     private final Map<String, Integer> contentHashById = new HashMap<>();
     private long length;
     private long linesWritten;
+    private String clusterId;
 
     public JsonlFileSink(Path dataFile) throws IOException {
         this.dataFile = dataFile.toAbsolutePath();
@@ -49,6 +50,7 @@ public final class JsonlFileSink implements AutoCloseable {
         this.length = checkpoint.length();
         channel.truncate(length);
         nextOffsets.putAll(checkpoint.offsets());
+        clusterId = checkpoint.clusterId();
         indexExistingLines();
     }
 
@@ -71,16 +73,21 @@ public final class JsonlFileSink implements AutoCloseable {
         }
     }
 
-    /** Where to resume each partition, from the last checkpoint (absent: from the beginning). */
-    public Map<TopicPartition, Long> resumeOffsets() {
+    /**
+     * Where to resume each partition, from the last checkpoint (absent: from the beginning). A checkpoint taken
+     * on another cluster is not used: reading starts from the beginning and identical re-deliveries are skipped.
+     */
+    @Override
+    public Map<TopicPartition, Long> resumeOffsets(String clusterId) {
+        if (!clusterId.equals(this.clusterId)) {
+            nextOffsets.clear();
+            this.clusterId = clusterId;
+        }
         return Map.copyOf(nextOffsets);
     }
 
-    /** One consumed record: its position and its JSON value. */
-    public record Entry(TopicPartition partition, long offset, byte[] value) {
-    }
-
     /** Writes a batch, fsyncs it, then checkpoints. Returns how many lines were appended. */
+    @Override
     public int write(List<Entry> batch) throws IOException {
         StringBuilder out = new StringBuilder();
         int appended = 0;
@@ -111,7 +118,7 @@ public final class JsonlFileSink implements AutoCloseable {
             channel.force(false);
         }
         if (!batch.isEmpty()) {
-            new Checkpoint(length, nextOffsets).write(checkpointFile);
+            new Checkpoint(length, clusterId, nextOffsets).write(checkpointFile);
         }
         linesWritten += appended;
         return appended;
@@ -125,7 +132,8 @@ public final class JsonlFileSink implements AutoCloseable {
         return copy.hashCode();
     }
 
-    public long linesWritten() {
+    @Override
+    public long written() {
         return linesWritten;
     }
 
@@ -134,15 +142,31 @@ public final class JsonlFileSink implements AutoCloseable {
     }
 
     @Override
+    public List<JsonNode> readBack() throws IOException {
+        List<JsonNode> rows = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(dataFile, StandardCharsets.UTF_8)) {
+            if (!line.isBlank()) {
+                rows.add(JsonSerde.MAPPER.readTree(line));
+            }
+        }
+        return rows;
+    }
+
+    @Override
+    public String describe() {
+        return dataFile.toString();
+    }
+
+    @Override
     public void close() throws IOException {
         channel.close();
     }
 
     /** The checkpoint: data file length plus next offset per partition, replaced atomically. */
-    record Checkpoint(long length, Map<TopicPartition, Long> offsets) {
+    record Checkpoint(long length, String clusterId, Map<TopicPartition, Long> offsets) {
         static Checkpoint read(Path file) throws IOException {
             if (!Files.exists(file)) {
-                return new Checkpoint(0, Map.of());
+                return new Checkpoint(0, null, Map.of());
             }
             JsonNode node = JsonSerde.MAPPER.readTree(file.toFile());
             Map<TopicPartition, Long> offsets = new HashMap<>();
@@ -152,13 +176,18 @@ public final class JsonlFileSink implements AutoCloseable {
                 offsets.put(new TopicPartition(tp.substring(0, dash), Integer.parseInt(tp.substring(dash + 1))),
                         f.getValue().asLong());
             });
-            return new Checkpoint(node.path("length").asLong(), offsets);
+            JsonNode cluster = node.get("clusterId");
+            return new Checkpoint(node.path("length").asLong(), cluster == null || cluster.isNull() ? null : cluster.asText(), offsets);
         }
 
         void write(Path file) throws IOException {
             Map<String, Long> byName = new TreeMap<>();
             offsets.forEach((tp, o) -> byName.put(tp.toString(), o));
-            byte[] json = JsonSerde.MAPPER.writeValueAsBytes(Map.of("length", length, "offsets", byName));
+            Map<String, Object> content = new java.util.LinkedHashMap<>();
+            content.put("length", length);
+            content.put("clusterId", clusterId);
+            content.put("offsets", byName);
+            byte[] json = JsonSerde.MAPPER.writeValueAsBytes(content);
             Path tmp = Path.of(file + ".tmp");
             try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {

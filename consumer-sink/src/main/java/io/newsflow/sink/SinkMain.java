@@ -4,25 +4,28 @@ import io.newsflow.common.Args;
 import io.newsflow.common.TopicAdmin;
 import io.newsflow.model.Topics;
 
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code sink --bootstrap-servers HOST:PORT [--out FILE]}: writes enriched articles until Ctrl-C. */
+/**
+ * {@code sink --bootstrap-servers HOST:PORT [--to file|postgres] [--out FILE] [--jdbc-url URL --jdbc-user U
+ * --jdbc-password P]}: writes enriched articles until Ctrl-C.
+ */
 public final class SinkMain {
     private SinkMain() {
     }
 
     public static void main(String[] argv) throws Exception {
-        Args args = Args.parse(argv, Set.of("bootstrap-servers", "out", "partitions"), Set.of());
+        Set<String> options = new java.util.HashSet<>(SinkTargets.OPTIONS);
+        options.addAll(Set.of("bootstrap-servers", "partitions"));
+        Args args = Args.parse(argv, options, Set.of());
         String bootstrap = args.get("bootstrap-servers", System.getenv().getOrDefault("NEWSFLOW_BOOTSTRAP_SERVERS", "localhost:9092"));
-        Path out = Path.of(args.get("out", System.getenv().getOrDefault("NEWSFLOW_OUT", "out/enriched-articles.jsonl")));
         try (TopicAdmin admin = new TopicAdmin(bootstrap)) { // the sink may start before the processor
             admin.ensureTopics(Map.of(Topics.ENRICHED, args.getInt("partitions", 3)));
         }
-        JsonlFileSink file = new JsonlFileSink(out);
-        EnrichedArticleSink sink = new EnrichedArticleSink(bootstrap, file);
+        EnrichedArticleWriter writer = SinkTargets.open(args);
+        EnrichedArticleSink sink = new EnrichedArticleSink(bootstrap, writer);
         CountDownLatch done = new CountDownLatch(1);
         Thread worker = new Thread(() -> {
             try {
@@ -35,14 +38,14 @@ public final class SinkMain {
             sink.stop();
             try {
                 done.await();
-                file.close();
+                writer.close();
             } catch (Exception ignored) {
                 // exiting anyway
             }
-            System.err.println("sink: stopped after " + sink.linesWritten() + " lines in " + out);
+            System.err.println("sink: stopped after writing " + sink.linesWritten() + " articles to " + writer.describe());
         }));
         worker.start();
-        System.err.println("sink: writing " + out + " from " + bootstrap + " (Ctrl-C stops)");
+        System.err.println("sink: writing " + writer.describe() + " from " + bootstrap + " (Ctrl-C stops)");
         done.await();
     }
 }

@@ -20,9 +20,9 @@ class JsonlFileSinkTest {
     @TempDir
     Path dir;
 
-    private static JsonlFileSink.Entry entry(TopicPartition tp, long offset, String id, String body) {
+    private static EnrichedArticleWriter.Entry entry(TopicPartition tp, long offset, String id, String body) {
         String json = "{\"id\":\"" + id + "\",\"body\":\"" + body + "\",\"processedAt\":\"" + System.nanoTime() + "\"}";
-        return new JsonlFileSink.Entry(tp, offset, json.getBytes(StandardCharsets.UTF_8));
+        return new EnrichedArticleWriter.Entry(tp, offset, json.getBytes(StandardCharsets.UTF_8));
     }
 
     private List<String> ids(Path file) throws Exception {
@@ -33,13 +33,14 @@ class JsonlFileSinkTest {
     void shouldCutBackToTheCheckpointAndResumeFromItsOffsetsAfterACrash() throws Exception {
         Path file = dir.resolve("out.jsonl");
         try (JsonlFileSink sink = new JsonlFileSink(file)) {
+            sink.resumeOffsets("c1");
             sink.write(List.of(entry(P0, 0, "a", "x"), entry(P1, 0, "b", "y")));
         }
         // A crash after the data reached the file but before the checkpoint was replaced:
         Files.writeString(file, "{\"id\":\"c\",\"body\":\"half-writ", StandardOpenOption.APPEND);
 
         try (JsonlFileSink sink = new JsonlFileSink(file)) {
-            assertEquals(Map.of(P0, 1L, P1, 1L), sink.resumeOffsets());
+            assertEquals(Map.of(P0, 1L, P1, 1L), sink.resumeOffsets("c1"));
             // the consumer resumes at those offsets; anything older that is delivered again is ignored too
             sink.write(List.of(entry(P0, 0, "a", "x"), entry(P0, 1, "c", "z"), entry(P1, 1, "d", "w")));
         }
@@ -50,14 +51,30 @@ class JsonlFileSinkTest {
     void shouldNotWriteARedeliveredArticleTwiceButShouldWriteANewVersion() throws Exception {
         Path file = dir.resolve("out.jsonl");
         try (JsonlFileSink sink = new JsonlFileSink(file)) {
+            sink.resumeOffsets("c1");
             sink.write(List.of(entry(P0, 0, "a", "x")));
             sink.write(List.of(entry(P0, 1, "a", "x")));  // same content, later processedAt: a re-delivery
         }
         try (JsonlFileSink sink = new JsonlFileSink(file)) { // the index of written ids survives a restart
+            sink.resumeOffsets("c1");
             sink.write(List.of(entry(P0, 2, "a", "x")));
             sink.write(List.of(entry(P0, 3, "a", "edited")));
         }
         assertEquals(List.of("a", "a"), ids(file));
         assertEquals(2, Files.readAllLines(file).size());
+    }
+
+    @Test
+    void shouldReadFromTheBeginningWhenTheCheckpointCameFromAnotherCluster() throws Exception {
+        Path file = dir.resolve("out.jsonl");
+        try (JsonlFileSink sink = new JsonlFileSink(file)) {
+            sink.resumeOffsets("old-cluster");
+            sink.write(List.of(entry(P0, 0, "a", "x"), entry(P0, 1, "b", "y")));
+        }
+        try (JsonlFileSink sink = new JsonlFileSink(file)) {
+            assertEquals(Map.of(), sink.resumeOffsets("new-cluster"));
+            sink.write(List.of(entry(P0, 0, "a", "x"), entry(P0, 1, "c", "z")));
+        }
+        assertEquals(List.of("a", "b", "c"), ids(file));
     }
 }

@@ -11,7 +11,10 @@ import io.newsflow.processor.StreamsProcessorApp;
 import io.newsflow.producer.ArticlePublisher;
 import io.newsflow.model.Topics;
 import io.newsflow.sink.EnrichedArticleSink;
+import io.newsflow.sink.EnrichedArticleWriter;
 import io.newsflow.sink.JsonlFileSink;
+import io.newsflow.sink.PostgresSink;
+import io.newsflow.sink.SinkTargets;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +40,7 @@ final class DemoCommand {
 
     static int run(String[] argv) throws Exception {
         Args args = Args.parse(argv, Set.of("input", "out", "bootstrap-servers", "partitions", "themes",
-                "near-threshold", "threads"), Set.of());
+                "near-threshold", "threads", "sink", "jdbc-url", "jdbc-user", "jdbc-password"), Set.of());
         Path input = Path.of(args.get("input", defaultSeeds()));
         Path out = Path.of(args.get("out", "out/enriched-articles.jsonl"));
         int partitions = args.getInt("partitions", 3);
@@ -47,12 +50,16 @@ final class DemoCommand {
         }
         long started = System.nanoTime();
         Path work = Files.createTempDirectory(Files.createDirectories(Path.of("state")), "demo-");
-        Files.deleteIfExists(out);
-        Files.deleteIfExists(Path.of(out.toAbsolutePath() + ".checkpoint"));
+        boolean toFile = args.get("sink", "file").equals("file");
+        if (toFile) { // a demo run starts a fresh file; the PostgreSQL table is upserted instead
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(Path.of(out.toAbsolutePath() + ".checkpoint"));
+        }
 
         EmbeddedKafkaBroker broker = null;
         StreamsProcessorApp processor = null;
         EnrichedArticleSink sink = null;
+        EnrichedArticleWriter writer = null;
         DlqCounter dlq = null;
         Thread sinkThread = null;
         try {
@@ -69,7 +76,10 @@ final class DemoCommand {
                             DedupSettings.DEFAULT_RETENTION, 1),
                     args.has("themes") ? Path.of(args.get("themes", null)) : null);
             processor = StreamsProcessorApp.start(config, partitions, false);
-            sink = new EnrichedArticleSink(bootstrap, new JsonlFileSink(out));
+            writer = toFile ? new JsonlFileSink(out) : new PostgresSink(
+                    args.get("jdbc-url", SinkTargets.DEFAULT_JDBC_URL), args.get("jdbc-user", "postgres"),
+                    args.get("jdbc-password", ""));
+            sink = new EnrichedArticleSink(bootstrap, writer);
             sinkThread = new Thread(sink, "newsflow-sink");
             sinkThread.start();
             dlq = DlqCounter.start(bootstrap, Topics.DLQ);
@@ -96,7 +106,7 @@ final class DemoCommand {
                     return 1;
                 }
             }
-            printSummary(out, dlq.count(), Duration.ofNanos(System.nanoTime() - started));
+            printSummary(writer.readBack(), writer.describe(), dlq.count(), Duration.ofNanos(System.nanoTime() - started));
             return 0;
         } finally {
             if (processor != null) {
@@ -145,13 +155,7 @@ final class DemoCommand {
         }
     }
 
-    private static void printSummary(Path out, long dlqCount, Duration took) throws IOException {
-        List<JsonNode> rows = new ArrayList<>();
-        for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
-            if (!line.isBlank()) {
-                rows.add(JsonSerde.MAPPER.readTree(line));
-            }
-        }
+    private static void printSummary(List<JsonNode> rows, String out, long dlqCount, Duration took) {
         System.out.println();
         String format = "%-26s %-20s %-62s %9s%n";
         System.out.printf(format, "ARTICLE", "PRIMARY THEME", "THEME SCORES", "PARAS IN/KEPT");

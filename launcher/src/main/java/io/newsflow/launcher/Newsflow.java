@@ -19,10 +19,11 @@ public final class Newsflow {
 
               demo      run broker, processor and sink in-process on the input, print a summary, exit
                         [--input DIR|FILE.jsonl] [--out FILE] [--bootstrap-servers HOST:PORT] [--partitions N]
-                        [--themes FILE] [--near-threshold 0.7]
+                        [--themes FILE] [--near-threshold 0.7] [--sink file|postgres] [--jdbc-url URL]
               produce   publish articles           --bootstrap-servers HOST:PORT [--input DIR|FILE.jsonl|-]
               process   run the Kafka Streams job  --bootstrap-servers HOST:PORT [--state-dir DIR] [--threads N] [--themes FILE]
-              sink      write enriched articles    --bootstrap-servers HOST:PORT [--out FILE]
+              sink      write enriched articles    --bootstrap-servers HOST:PORT [--to file|postgres] [--out FILE]
+                        [--jdbc-url jdbc:postgresql://127.0.0.1:5432/test] [--jdbc-user postgres] [--jdbc-password P]
               broker    run a single-node KRaft broker in this process  [--data-dir DIR] [--port N]
               eval      precision/recall of the classifier  --input FILE.jsonl|DIR --labels FILE.tsv [--themes FILE]
               bench-classify  microseconds per article for the classifier  [--input FILE.jsonl|DIR]

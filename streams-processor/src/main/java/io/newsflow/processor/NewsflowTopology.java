@@ -8,12 +8,14 @@ import io.newsflow.dedup.DedupRecords.VerdictBatch;
 import io.newsflow.dedup.DedupSerdes;
 import io.newsflow.dedup.DedupSettings;
 import io.newsflow.dedup.FingerprintOwner;
+import io.newsflow.model.EnrichedArticle;
 import io.newsflow.model.NewsflowSerdes;
 import io.newsflow.model.Topics;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
@@ -31,6 +33,7 @@ import java.util.Set;
  *                  │ parks article in                                           │ first-seen holders per key
  *                  ▼ pending-articles                                           ▼ (dedup-fingerprints window store)
  * articles-enriched ◄── assemble-and-classify ◄──(dedup-verdicts, back to the article's partition)──┘
+ * articles.theme.&lt;theme&gt; ◄── one filtered copy per theme the article carries (same transaction)
  * </pre>
  *
  * Invalid events never reach the enriched topic: an unparsable payload fails in the deserializer, an event
@@ -47,6 +50,11 @@ public final class NewsflowTopology {
     }
 
     public static Topology build(DedupSettings dedup, ThemeClassifier classifier) {
+        return build(dedup, classifier, Topics.THEME_TOPIC_PREFIX);
+    }
+
+    /** As {@link #build(DedupSettings, ThemeClassifier)}, naming per-theme topics {@code <prefix><theme>}. */
+    public static Topology build(DedupSettings dedup, ThemeClassifier classifier, String themeTopicPrefix) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(PENDING_STORE), Serdes.String(), DedupSerdes.pendingArticle()));
@@ -54,7 +62,7 @@ public final class NewsflowTopology {
                 Stores.persistentWindowStore(FINGERPRINT_STORE, dedup.retention(), Duration.ofMillis(1), false),
                 Serdes.Long(), DedupSerdes.holder()));
 
-        builder.stream(Topics.ARTICLES, Consumed.with(Serdes.String(), NewsflowSerdes.article()).withName("read-articles"))
+        KStream<String, EnrichedArticle> enriched = builder.stream(Topics.ARTICLES, Consumed.with(Serdes.String(), NewsflowSerdes.article()).withName("read-articles"))
                 // 1. validate, fingerprint, park the article; one probe record per owner group it needs
                 .process(() -> new ArticleFingerprinter(PENDING_STORE, dedup), Named.as("fingerprint-paragraphs"),
                         PENDING_STORE)
@@ -72,8 +80,15 @@ public final class NewsflowTopology {
                         .withStreamPartitioner((topic, key, verdict, n) -> Optional.of(Set.of(verdict.sourcePartition() % n))))
                 // 4. once every group has answered: drop repeats, classify what is kept
                 .process(() -> new ArticleAssembler(PENDING_STORE, dedup, classifier), Named.as("assemble-and-classify"),
-                        PENDING_STORE)
-                .to(Topics.ENRICHED, Produced.with(Serdes.String(), NewsflowSerdes.enriched()).withName("write-enriched"));
+                        PENDING_STORE);
+        enriched.to(Topics.ENRICHED, Produced.with(Serdes.String(), NewsflowSerdes.enriched()).withName("write-enriched"));
+        // 5. subscribers of one theme read articles.theme.<theme>, written in the same transaction
+        for (String theme : classifier.themeCodes()) {
+            enriched.filter((id, article) -> article.themes().stream().anyMatch(t -> t.theme().equals(theme)),
+                            Named.as("has-theme-" + theme.toLowerCase()))
+                    .to(Topics.themeTopic(themeTopicPrefix, theme),
+                            Produced.with(Serdes.String(), NewsflowSerdes.enriched()).withName("write-theme-" + theme.toLowerCase()));
+        }
         return builder.build();
     }
 }

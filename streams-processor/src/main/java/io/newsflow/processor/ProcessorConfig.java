@@ -14,7 +14,12 @@ import java.util.Properties;
 
 /** Every Kafka Streams setting the processor uses, in one place. */
 public record ProcessorConfig(String bootstrapServers, String applicationId, Path stateDir, int streamThreads,
-                              DedupSettings dedup, Path themesFile) {
+                              DedupSettings dedup, Path themesFile, String themeTopicPrefix) {
+
+    public ProcessorConfig(String bootstrapServers, String applicationId, Path stateDir, int streamThreads,
+                           DedupSettings dedup, Path themesFile) {
+        this(bootstrapServers, applicationId, stateDir, streamThreads, dedup, themesFile, Topics.THEME_TOPIC_PREFIX);
+    }
 
     public static final String DEFAULT_APPLICATION_ID = "newsflow-processor";
     /** Large articles are legal; internal records may carry a whole article's fingerprints. */

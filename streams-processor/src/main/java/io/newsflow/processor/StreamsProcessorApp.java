@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -32,15 +33,22 @@ public final class StreamsProcessorApp implements AutoCloseable {
      * @param partitions  partitions for the pipeline's topics when they must be created
      */
     public static StreamsProcessorApp start(ProcessorConfig config, int partitions, boolean reset) {
+        ThemeClassifier classifier = config.themesFile() == null
+                ? ThemeClassifier.defaults() : ThemeClassifier.fromFile(config.themesFile());
         int ownerGroups;
         try (TopicAdmin admin = new TopicAdmin(config.bootstrapServers())) {
-            admin.ensureTopics(Map.of(Topics.ARTICLES, partitions, Topics.ENRICHED, partitions, Topics.DLQ, partitions));
+            Map<String, Integer> topics = new LinkedHashMap<>();
+            topics.put(Topics.ARTICLES, partitions);
+            topics.put(Topics.ENRICHED, partitions);
+            topics.put(Topics.DLQ, partitions);
+            for (String theme : classifier.themeCodes()) {
+                topics.put(Topics.themeTopic(config.themeTopicPrefix(), theme), partitions);
+            }
+            admin.ensureTopics(topics);
             ownerGroups = admin.partitions(Topics.ARTICLES);
         }
         DedupSettings dedup = new DedupSettings(config.dedup().nearThreshold(), config.dedup().retention(), ownerGroups);
-        ThemeClassifier classifier = config.themesFile() == null
-                ? ThemeClassifier.defaults() : ThemeClassifier.fromFile(config.themesFile());
-        Topology topology = NewsflowTopology.build(dedup, classifier);
+        Topology topology = NewsflowTopology.build(dedup, classifier, config.themeTopicPrefix());
         KafkaStreams streams = new KafkaStreams(topology, config.streamsProperties());
         if (reset) {
             streams.cleanUp(); // local state only; offsets are reset by the caller before start

@@ -2,6 +2,7 @@ package io.newsflow.processor;
 
 import io.newsflow.common.Args;
 import io.newsflow.dedup.DedupSettings;
+import io.newsflow.model.Topics;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +19,7 @@ public final class StreamsProcessorMain {
     }
 
     public static final Set<String> OPTIONS = Set.of("bootstrap-servers", "state-dir", "threads", "themes",
-            "near-threshold", "retention-days", "partitions", "application-id");
+            "near-threshold", "retention-days", "partitions", "application-id", "theme-topic-prefix");
 
     /** Builds the processor's settings from command-line options, falling back to NEWSFLOW_* variables. */
     public static ProcessorConfig config(Args args) {
@@ -31,7 +32,8 @@ public final class StreamsProcessorMain {
                 new DedupSettings(args.getDouble("near-threshold", DedupSettings.DEFAULT_NEAR_THRESHOLD),
                         Duration.ofDays(args.getInt("retention-days", (int) DedupSettings.DEFAULT_RETENTION.toDays())),
                         1),
-                themes == null ? null : Path.of(themes));
+                themes == null ? null : Path.of(themes),
+                args.get("theme-topic-prefix", env("NEWSFLOW_THEME_TOPIC_PREFIX", Topics.THEME_TOPIC_PREFIX)));
     }
 
     private static String env(String name, String fallback) {
