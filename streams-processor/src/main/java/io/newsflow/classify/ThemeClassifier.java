@@ -1,0 +1,567 @@
+package io.newsflow.classify;
+
+import io.newsflow.model.ThemeScore;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rule-based multi-label theme classifier. Rules come from a versioned JSON file ({@code /themes.json} on the
+ * classpath by default); see docs/CLASSIFIER.md for the scoring model.
+ *
+ * <p>Instances are immutable and thread-safe. All matching structures are built once in the constructor: a call
+ * to {@link #classify} tokenises the text once and looks every word up in a hash table of phrase heads; no regular
+ * expression is compiled or run per call.
+ */
+public final class ThemeClassifier {
+
+    private static final int KIND_TERM = 0;
+    private static final int KIND_TAIL = 1;
+    private static final int KIND_TEASER = 2;
+    private static final int KIND_IGNORE = 3;
+
+    /** One phrase that can start at a word: what it belongs to and its words. */
+    private record Candidate(int kind, int theme, int term, String[] words, boolean caseSensitive,
+                             boolean colonAfter, int teaserTokens) {
+    }
+
+    private final ThemeRules rules;
+    private final String[] codes;
+    private final ThemeRules.Term[][] termsByTheme;
+    // open-addressing table: lower-cased first word -> candidates, longest first
+    private final String[] tableKeys;
+    private final int[] tableHashes;
+    private final Candidate[][] tableValues;
+    private final int tableMask;
+
+    private ThemeClassifier(ThemeRules rules) {
+        this.rules = rules;
+        int nt = rules.themes.size();
+        this.codes = new String[nt];
+        this.termsByTheme = new ThemeRules.Term[nt][];
+        Map<String, List<Candidate>> heads = new HashMap<>();
+        for (int t = 0; t < nt; t++) {
+            ThemeRules.Theme theme = rules.themes.get(t);
+            codes[t] = theme.code();
+            termsByTheme[t] = theme.terms().toArray(new ThemeRules.Term[0]);
+            for (int k = 0; k < termsByTheme[t].length; k++) {
+                for (ThemeRules.Form f : termsByTheme[t][k].forms()) {
+                    add(heads, new Candidate(KIND_TERM, t, k, f.tokens(), f.caseSensitive(), false, 0));
+                }
+            }
+        }
+        for (ThemeRules.Marker m : rules.tailMarkers) {
+            add(heads, marker(KIND_TAIL, m));
+        }
+        for (ThemeRules.Marker m : rules.teaserMarkers) {
+            add(heads, marker(KIND_TEASER, m));
+        }
+        for (ThemeRules.Marker m : rules.ignore) {
+            add(heads, marker(KIND_IGNORE, m));
+        }
+        int cap = Integer.highestOneBit(Math.max(16, heads.size() * 3)) << 1;
+        tableKeys = new String[cap];
+        tableHashes = new int[cap];
+        tableValues = new Candidate[cap][];
+        tableMask = cap - 1;
+        for (Map.Entry<String, List<Candidate>> e : heads.entrySet()) {
+            List<Candidate> list = new ArrayList<>(e.getValue());
+            list.sort(Comparator.comparingInt((Candidate c) -> -c.words().length));
+            int h = e.getKey().hashCode();
+            int slot = mix(h) & tableMask;
+            while (tableKeys[slot] != null) {
+                slot = (slot + 1) & tableMask;
+            }
+            tableKeys[slot] = e.getKey();
+            tableHashes[slot] = h;
+            tableValues[slot] = list.toArray(new Candidate[0]);
+        }
+    }
+
+    private static Candidate marker(int kind, ThemeRules.Marker m) {
+        return new Candidate(kind, -1, -1, m.form().tokens(), m.form().caseSensitive(), m.form().colonAfter(), m.tokens());
+    }
+
+    private static void add(Map<String, List<Candidate>> heads, Candidate c) {
+        heads.computeIfAbsent(c.words()[0].toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>()).add(c);
+    }
+
+    private static int mix(int h) {
+        return h ^ (h >>> 16) ^ (h >>> 7);
+    }
+
+    /** The classifier with the rules shipped on the classpath ({@code /themes.json}). */
+    public static ThemeClassifier defaults() {
+        try (InputStream in = ThemeClassifier.class.getResourceAsStream("/themes.json")) {
+            if (in == null) {
+                throw new ThemeRulesException("classpath:/themes.json: not found");
+            }
+            return new ThemeClassifier(ThemeRules.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8),
+                    "classpath:/themes.json"));
+        } catch (IOException e) {
+            throw new ThemeRulesException("classpath:/themes.json: cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /** The classifier with the rules in {@code rules}; any problem is a {@link ThemeRulesException} naming line or key. */
+    public static ThemeClassifier fromFile(Path rules) {
+        String text;
+        try {
+            text = Files.readString(rules, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ThemeRulesException(rules + ": cannot read rules file: " + e, e);
+        }
+        return new ThemeClassifier(ThemeRules.parse(text, rules.toString()));
+    }
+
+    /** Rules from a string (tests, tools); {@code source} names it in messages. */
+    static ThemeClassifier fromString(String json, String source) {
+        return new ThemeClassifier(ThemeRules.parse(json, source));
+    }
+
+    /** The "version" field of the rules in use. */
+    public String rulesVersion() {
+        return rules.version;
+    }
+
+    /** Theme codes in rules-file order. */
+    public List<String> themeCodes() {
+        return List.of(codes);
+    }
+
+    /** The assignment threshold of a theme (a score in [0, 1)). */
+    public double threshold(String theme) {
+        for (ThemeRules.Theme t : rules.themes) {
+            if (t.code().equals(theme)) {
+                return t.threshold();
+            }
+        }
+        throw new IllegalArgumentException("unknown theme " + theme);
+    }
+
+    // ------------------------------------------------------------------------------------------------ classify
+
+    /**
+     * Classifies one article from its title and body paragraphs (either may be null or empty).
+     * Thread-safe; allocates only per-call scratch.
+     */
+    public Classification classify(String title, List<String> paragraphs) {
+        List<String> paras = paragraphs == null ? List.of() : paragraphs;
+        Text text = Text.of(title, paras);
+        int n = text.count;
+        int nt = codes.length;
+
+        // ---- pass 1: find every phrase occurrence
+        int[] coveredUntil = new int[nt];
+        IntList mTheme = new IntList();
+        IntList mTerm = new IntList();
+        IntList mTok = new IntList();
+        IntList mLen = new IntList();
+        boolean[] ignored = null;
+        int tailStart = Integer.MAX_VALUE;
+        IntList teaserFrom = new IntList();
+        IntList teaserTo = new IntList();
+        char[] low = text.low;
+        char[] orig = text.chars;
+        for (int i = 0; i < n; i++) {
+            int s = text.start[i];
+            int e = text.end[i];
+            int h = 0;
+            for (int c = s; c < e; c++) {
+                h = 31 * h + low[c];
+            }
+            Candidate[] cands = lookup(h, low, s, e);
+            if (cands == null) {
+                continue;
+            }
+            for (Candidate cand : cands) {
+                int len = cand.words().length;
+                if (cand.kind() == KIND_TERM && i < coveredUntil[cand.theme()]) {
+                    continue;
+                }
+                if (!matches(text, i, cand)) {
+                    continue;
+                }
+                switch (cand.kind()) {
+                    case KIND_TERM -> {
+                        mTheme.add(cand.theme());
+                        mTerm.add(cand.term());
+                        mTok.add(i);
+                        mLen.add(len);
+                        coveredUntil[cand.theme()] = i + len;
+                    }
+                    case KIND_TAIL -> {
+                        if (text.seg[i] >= 0) {
+                            tailStart = Math.min(tailStart, i);
+                        }
+                    }
+                    case KIND_TEASER -> {
+                        teaserFrom.add(i);
+                        teaserTo.add(i + len + cand.teaserTokens());
+                    }
+                    default -> {
+                        if (ignored == null) {
+                            ignored = new boolean[n];
+                        }
+                        Arrays.fill(ignored, i, i + len, true);
+                    }
+                }
+            }
+        }
+
+        // ---- pass 2: weigh each occurrence by position and context
+        ThemeRules.Scoring sc = rules.scoring;
+        int m = mTok.size;
+        double[] contrib = new double[m];
+        double[][] paraEvidence = new double[paras.size()][nt];
+        outer:
+        for (int j = 0; j < m; j++) {
+            int i = mTok.data[j];
+            int len = mLen.data[j];
+            if (ignored != null) {
+                for (int k = i; k < i + len; k++) {
+                    if (ignored[k]) {
+                        contrib[j] = Double.NaN;
+                        continue outer;
+                    }
+                }
+            }
+            int t = mTheme.data[j];
+            ThemeRules.Term term = termsByTheme[t][mTerm.data[j]];
+            double ctx = 1.0;
+            for (ThemeRules.ContextRule r : rules.themes.get(t).context()) {
+                if (r.appliesTo(term.label()) && contextHit(text, i, len, r) != r.whenAbsent()) {
+                    ctx *= r.factor();
+                }
+            }
+            double pos;
+            int seg = text.seg[i];
+            if (seg < 0) {
+                pos = sc.titleWeight();
+            } else if (i >= tailStart || inSpan(i, teaserFrom, teaserTo)) {
+                pos = sc.tailWeight();
+            } else if (text.bodyOrdinal[i] < sc.leadTokens()) {
+                pos = sc.leadWeight();
+            } else {
+                pos = sc.bodyWeight();
+            }
+            double w = term.weight() * ctx;
+            contrib[j] = w * pos;
+            if (seg >= 0) {
+                paraEvidence[seg][t] += term.negative() ? -w : w;
+            }
+        }
+
+        // ---- pass 3: per theme, diminishing returns per term, length normalisation, saturation
+        int articleTokens = 0;
+        for (int i = 0; i < n; i++) {
+            if (text.seg[i] >= 0 && i < tailStart) {
+                articleTokens++;
+            }
+        }
+        double lengthFactor = Math.sqrt(Math.max(1.0, articleTokens / (double) sc.lengthNormTokens()));
+        double[] raw = new double[nt];
+        double[] score = new double[nt];
+        List<List<String>> matched = new ArrayList<>(nt);
+        for (int t = 0; t < nt; t++) {
+            ThemeRules.Term[] terms = termsByTheme[t];
+            double[][] perTerm = new double[terms.length][];
+            int[] counts = new int[terms.length];
+            for (int j = 0; j < m; j++) {
+                if (mTheme.data[j] == t && !Double.isNaN(contrib[j]) && contrib[j] > 0) {
+                    counts[mTerm.data[j]]++;
+                }
+            }
+            for (int j = 0; j < m; j++) {
+                if (mTheme.data[j] == t && !Double.isNaN(contrib[j]) && contrib[j] > 0) {
+                    int k = mTerm.data[j];
+                    if (perTerm[k] == null) {
+                        perTerm[k] = new double[counts[k]];
+                        counts[k] = 0;
+                    }
+                    perTerm[k][counts[k]++] = contrib[j];
+                }
+            }
+            double sum = 0;
+            double[] termTotal = new double[terms.length];
+            for (int k = 0; k < terms.length; k++) {
+                double[] cs = perTerm[k];
+                if (cs == null) {
+                    continue;
+                }
+                Arrays.sort(cs);
+                double tot = 0;
+                for (int r = 0; r < cs.length; r++) {
+                    tot += cs[cs.length - 1 - r] / (r + 1);   // 1, 1/2, 1/3 ... for repeats of one term
+                }
+                termTotal[k] = tot;
+                sum += terms[k].negative() ? -tot : tot;
+            }
+            raw[t] = Math.max(0, sum);
+            double norm = raw[t] / lengthFactor;
+            score[t] = round(1.0 - Math.exp(-norm / sc.saturation()));
+            List<String> labels = new ArrayList<>();
+            Integer[] order = new Integer[terms.length];
+            for (int k = 0; k < order.length; k++) {
+                order[k] = k;
+            }
+            Arrays.sort(order, (a, b) -> Double.compare(termTotal[b], termTotal[a]));
+            for (Integer k : order) {
+                if (termTotal[k] > 0 && !terms[k].negative()) {
+                    String l = terms[k].label();
+                    labels.add(l.startsWith("=") ? l.substring(1) : l);
+                }
+            }
+            matched.add(labels);
+        }
+
+        Map<String, Double> scores = new LinkedHashMap<>();
+        List<ThemeScore> assigned = new ArrayList<>();
+        for (int t = 0; t < nt; t++) {
+            ThemeRules.Theme theme = rules.themes.get(t);
+            scores.put(codes[t], score[t]);
+            if (score[t] < theme.threshold() || matched.get(t).isEmpty()) {
+                continue;
+            }
+            boolean suppressed = false;
+            for (Map.Entry<String, Double> e : theme.suppressedBy().entrySet()) {
+                int o = indexOf(e.getKey());
+                if (raw[t] < e.getValue() * raw[o] && score[o] >= rules.themes.get(o).threshold()) {
+                    suppressed = true;
+                }
+            }
+            if (!suppressed) {
+                assigned.add(new ThemeScore(codes[t], score[t], List.copyOf(matched.get(t))));
+            }
+        }
+        assigned.sort(Comparator.comparingDouble((ThemeScore s) -> -s.score()));
+
+        List<List<String>> perParagraph = new ArrayList<>(paras.size());
+        for (int p = 0; p < paras.size(); p++) {
+            double[] ev = paraEvidence[p];
+            List<String> themes = new ArrayList<>(1);
+            for (int t = 0; t < nt; t++) {
+                if (ev[t] > 0 && ev[t] >= rules.themes.get(t).paragraphMinEvidence()) {
+                    themes.add(codes[t]);
+                }
+            }
+            if (themes.size() > 1) {
+                themes.sort(Comparator.comparingDouble(c -> -ev[indexOf(c)]));
+            }
+            perParagraph.add(List.copyOf(themes));
+        }
+        return new Classification(assigned, scores, perParagraph);
+    }
+
+    private int indexOf(String code) {
+        for (int i = 0; i < codes.length; i++) {
+            if (codes[i].equals(code)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10_000.0) / 10_000.0;
+    }
+
+    private static boolean inSpan(int i, IntList from, IntList to) {
+        for (int k = 0; k < from.size; k++) {
+            if (i >= from.data[k] && i < to.data[k]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Candidate[] lookup(int h, char[] low, int s, int e) {
+        int slot = mix(h) & tableMask;
+        while (true) {
+            String key = tableKeys[slot];
+            if (key == null) {
+                return null;
+            }
+            if (tableHashes[slot] == h && regionEquals(key, low, s, e)) {
+                return tableValues[slot];
+            }
+            slot = (slot + 1) & tableMask;
+        }
+    }
+
+    private static boolean regionEquals(String word, char[] buf, int s, int e) {
+        if (word.length() != e - s) {
+            return false;
+        }
+        for (int k = 0; k < word.length(); k++) {
+            if (word.charAt(k) != buf[s + k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean matches(Text text, int i, Candidate c) {
+        String[] words = c.words();
+        if (i + words.length > text.count) {
+            return false;
+        }
+        int seg = text.seg[i];
+        for (int k = 0; k < words.length; k++) {
+            int tok = i + k;
+            if (text.seg[tok] != seg) {
+                return false;
+            }
+            if (k > 0 && text.sent[tok] != text.sent[tok - 1]) {
+                return false; // a phrase does not run across a full stop
+            }
+            if (!regionEquals(words[k], c.caseSensitive() ? text.chars : text.low, text.start[tok], text.end[tok])) {
+                return false;
+            }
+        }
+        if (c.colonAfter()) {
+            int after = text.end[i + words.length - 1];
+            while (after < text.chars.length && text.chars[after] == ' ') {
+                after++;
+            }
+            return after < text.chars.length && text.chars[after] == ':';
+        }
+        return true;
+    }
+
+    private static boolean contextHit(Text text, int i, int len, ThemeRules.ContextRule r) {
+        int seg = text.seg[i];
+        int sent = text.sent[i];
+        if (r.direction() != ThemeRules.Direction.AFTER) {
+            for (int k = i - 1; k >= 0 && k >= i - r.window(); k--) {
+                if (text.seg[k] != seg || text.sent[k] != sent) {
+                    break;
+                }
+                if (r.words().contains(text.lowerWord(k))) {
+                    return true;
+                }
+            }
+        }
+        if (r.direction() != ThemeRules.Direction.BEFORE) {
+            int last = i + len - 1;
+            int lastSent = text.sent[last];
+            for (int k = last + 1; k < text.count && k <= last + r.window(); k++) {
+                if (text.seg[k] != seg || text.sent[k] != lastSent) {
+                    break;
+                }
+                if (r.words().contains(text.lowerWord(k))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Growable int array without boxing. */
+    private static final class IntList {
+        int[] data = new int[16];
+        int size;
+
+        void add(int v) {
+            if (size == data.length) {
+                data = Arrays.copyOf(data, size * 2);
+            }
+            data[size++] = v;
+        }
+    }
+
+    /** Title and paragraphs laid out in one buffer, tokenised once. */
+    private static final class Text {
+        char[] chars;
+        char[] low;
+        int count;
+        int[] start;
+        int[] end;
+        int[] seg;          // -1 = title, else paragraph index
+        int[] sent;         // sentence number, increases at . ! ? ; : and between segments
+        int[] bodyOrdinal;  // position among body words (title words: -1)
+
+        static Text of(String title, List<String> paragraphs) {
+            int total = title == null ? 0 : title.length();
+            for (String p : paragraphs) {
+                total += (p == null ? 0 : p.length()) + 1;
+            }
+            Text t = new Text();
+            t.chars = new char[total + 1];
+            t.low = new char[total + 1];
+            int cap = Math.max(16, total / 5);
+            t.start = new int[cap];
+            t.end = new int[cap];
+            t.seg = new int[cap];
+            t.sent = new int[cap];
+            t.bodyOrdinal = new int[cap];
+            int at = 0;
+            int sentence = 0;
+            int body = 0;
+            for (int s = -1; s < paragraphs.size(); s++) {
+                String str = s < 0 ? title : paragraphs.get(s);
+                if (str == null) {
+                    str = "";
+                }
+                int base = at;
+                str.getChars(0, str.length(), t.chars, base);
+                at += str.length();
+                t.chars[at++] = '\n';
+                sentence++;
+                int i = base;
+                int stop = base + str.length();
+                while (i < stop) {
+                    char c = t.chars[i];
+                    if (Tokens.isWordChar(c)) {
+                        int st = i;
+                        while (i < stop && Tokens.isWordChar(t.chars[i])) {
+                            i++;
+                        }
+                        t.add(st, i, s, sentence, s < 0 ? -1 : body++);
+                    } else {
+                        if (c == '.' || c == '!' || c == '?' || c == ';' || c == ':' || c == '\u2022' || c == '|') {
+                            sentence++;
+                        }
+                        i++;
+                    }
+                }
+            }
+            for (int i = 0; i < at; i++) {
+                char c = t.chars[i];
+                t.low[i] = c < 128 ? (c >= 'A' && c <= 'Z' ? (char) (c + 32) : c) : Character.toLowerCase(c);
+            }
+            return t;
+        }
+
+        private void add(int s, int e, int segment, int sentence, int ordinal) {
+            if (count == start.length) {
+                int cap = count * 2;
+                start = Arrays.copyOf(start, cap);
+                end = Arrays.copyOf(end, cap);
+                seg = Arrays.copyOf(seg, cap);
+                sent = Arrays.copyOf(sent, cap);
+                bodyOrdinal = Arrays.copyOf(bodyOrdinal, cap);
+            }
+            start[count] = s;
+            end[count] = e;
+            seg[count] = segment;
+            sent[count] = sentence;
+            bodyOrdinal[count] = ordinal;
+            count++;
+        }
+
+        String lowerWord(int k) {
+            return new String(low, start[k], end[k] - start[k]);
+        }
+    }
+}
