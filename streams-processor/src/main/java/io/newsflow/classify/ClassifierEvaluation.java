@@ -194,6 +194,8 @@ public final class ClassifierEvaluation {
         Path themes = null;
         String split = "all";
         int maxErrors = Integer.MAX_VALUE;
+        boolean dump = false;
+        List<String> explain = new ArrayList<>();
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -203,6 +205,8 @@ public final class ClassifierEvaluation {
                     case "--themes" -> themes = Path.of(value(args, ++i, a));
                     case "--split" -> split = value(args, ++i, a);
                     case "--max-errors" -> maxErrors = Integer.parseInt(value(args, ++i, a));
+                    case "--scores" -> dump = true;
+                    case "--explain" -> explain.add(value(args, ++i, a));
                     case "-h", "--help" -> {
                         usage(out);
                         return 0;
@@ -245,7 +249,23 @@ public final class ClassifierEvaluation {
             if (!missing.isEmpty()) {
                 out.println("labelled ids missing from the input (" + missing.size() + "): " + String.join(" ", missing));
             }
+            for (String id : explain) {
+                Article a = articles.get(id);
+                out.println("== explain " + id + (a == null ? ": not in the input" : ": " + a.title()));
+                if (a != null) {
+                    out.print(classifier.explain(a.title(), a.paragraphs()));
+                }
+            }
             Result r = evaluate(classifier, articles, labels);
+            if (dump) {
+                for (Map.Entry<String, Set<String>> e : labels.entrySet()) {
+                    Article a = articles.get(e.getKey());
+                    if (a != null) {
+                        Classification c = classifier.classify(a.title(), a.paragraphs());
+                        out.printf(Locale.ROOT, "score\t%s\t%s\t%s%n", e.getKey(), setText(e.getValue()), c.scores());
+                    }
+                }
+            }
             print(r, out, maxErrors);
             return 0;
         } catch (IOException | IllegalArgumentException e) {
@@ -306,7 +326,7 @@ public final class ClassifierEvaluation {
 
     private static void usage(PrintStream out) {
         out.println("usage: newsflow eval --input FILE.jsonl|DIR [--input ...] --labels FILE.tsv [--labels ...]"
-                + " [--themes FILE] [--split all|dev|val] [--max-errors N]");
+                + " [--themes FILE] [--split all|dev|val] [--max-errors N] [--scores] [--explain ID]");
     }
 
     public static void main(String[] args) {

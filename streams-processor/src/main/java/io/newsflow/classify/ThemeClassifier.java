@@ -156,6 +156,21 @@ public final class ThemeClassifier {
      * Thread-safe; allocates only per-call scratch.
      */
     public Classification classify(String title, List<String> paragraphs) {
+        return classify(title, paragraphs, null);
+    }
+
+    /**
+     * Lists every matched occurrence with its weights, one per line: where (title, or paragraph:word), theme,
+     * term, position weight, context factor, contribution before diminishing returns. For tuning rules.
+     */
+    public String explain(String title, List<String> paragraphs) {
+        StringBuilder sb = new StringBuilder();
+        Classification c = classify(title, paragraphs, sb);
+        sb.append("scores ").append(c.scores()).append('\n');
+        return sb.toString();
+    }
+
+    private Classification classify(String title, List<String> paragraphs, StringBuilder trace) {
         List<String> paras = paragraphs == null ? List.of() : paragraphs;
         Text text = Text.of(title, paras);
         int n = text.count;
@@ -257,9 +272,46 @@ public final class ThemeClassifier {
             }
             double w = term.weight() * ctx;
             contrib[j] = w * pos;
+            if (trace != null) {
+                trace.append(String.format(java.util.Locale.ROOT, "%-8s %-20s %-34s %s pos=%.2f ctx=%.2f -> %.2f%n",
+                        seg < 0 ? "title" : seg + ":" + text.bodyOrdinal[i], codes[t], term.label(),
+                        term.negative() ? "NEG" : "   ", pos, ctx, contrib[j]));
+            }
             if (seg >= 0) {
                 paraEvidence[seg][t] += term.negative() ? -w : w;
             }
+        }
+
+        // ---- pass 2b: one mention, one vote. Positive matches of a theme closer than mentionGap words (e.g.
+        // "central bank digital currency (CBDC)") form one mention: its strongest match counts in full, the rest
+        // at clusterRest.
+        int[] lastEnd = new int[nt];
+        int[] lastSeg = new int[nt];
+        int[] best = new int[nt];
+        Arrays.fill(lastEnd, Integer.MIN_VALUE / 2);
+        Arrays.fill(best, -1);
+        for (int j = 0; j < m; j++) {
+            if (Double.isNaN(contrib[j]) || contrib[j] <= 0) {
+                continue;
+            }
+            int t = mTheme.data[j];
+            if (termsByTheme[t][mTerm.data[j]].negative()) {
+                continue;
+            }
+            int i = mTok.data[j];
+            if (best[t] >= 0 && text.seg[i] == lastSeg[t] && i - lastEnd[t] <= sc.mentionGap()) {
+                int b = best[t];
+                if (contrib[j] > contrib[b]) {
+                    contrib[b] *= sc.clusterRest();
+                    best[t] = j;
+                } else {
+                    contrib[j] *= sc.clusterRest();
+                }
+            } else {
+                best[t] = j;
+            }
+            lastEnd[t] = i + mLen.data[j];
+            lastSeg[t] = text.seg[i];
         }
 
         // ---- pass 3: per theme, diminishing returns per term, length normalisation, saturation
@@ -303,6 +355,12 @@ public final class ThemeClassifier {
                 double tot = 0;
                 for (int r = 0; r < cs.length; r++) {
                     tot += cs[cs.length - 1 - r] / (r + 1);   // 1, 1/2, 1/3 ... for repeats of one term
+                }
+                if (terms[k].negative()) {
+                    tot = 0;
+                    for (double c : cs) {
+                        tot += c;   // counter-evidence adds up without diminishing returns
+                    }
                 }
                 termTotal[k] = tot;
                 sum += terms[k].negative() ? -tot : tot;
