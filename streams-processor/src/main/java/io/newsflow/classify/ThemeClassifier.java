@@ -238,6 +238,7 @@ public final class ThemeClassifier {
         ThemeRules.Scoring sc = rules.scoring;
         int m = mTok.size;
         double[] contrib = new double[m];
+        boolean[] isTail = new boolean[m];
         double[][] paraEvidence = new double[paras.size()][nt];
         outer:
         for (int j = 0; j < m; j++) {
@@ -265,6 +266,7 @@ public final class ThemeClassifier {
                 pos = sc.titleWeight();
             } else if (i >= tailStart || inSpan(i, teaserFrom, teaserTo)) {
                 pos = sc.tailWeight();
+                isTail[j] = true;
             } else if (text.bodyOrdinal[i] < sc.leadTokens()) {
                 pos = sc.leadWeight();
             } else {
@@ -312,6 +314,20 @@ public final class ThemeClassifier {
             }
             lastEnd[t] = i + mLen.data[j];
             lastSeg[t] = text.seg[i];
+        }
+
+        // ---- pass 2c: teasers and "related posts" add at most tailCap to a theme, however many there are
+        double[] tailSum = new double[nt];
+        for (int j = 0; j < m; j++) {
+            if (isTail[j] && contrib[j] > 0 && !termsByTheme[mTheme.data[j]][mTerm.data[j]].negative()) {
+                tailSum[mTheme.data[j]] += contrib[j];
+            }
+        }
+        for (int j = 0; j < m; j++) {
+            int t = mTheme.data[j];
+            if (isTail[j] && contrib[j] > 0 && tailSum[t] > sc.tailCap()) {
+                contrib[j] *= sc.tailCap() / tailSum[t];
+            }
         }
 
         // ---- pass 3: per theme, diminishing returns per term, length normalisation, saturation
