@@ -302,7 +302,7 @@ public final class ClassifierEvaluation {
             for (String t : involved) {
                 if (!m.got().contains(t)) {
                     ev.append(' ').append(t).append('=').append(fmt(m.classification().scores().getOrDefault(t, 0.0)))
-                            .append(" (below threshold)");
+                            .append(" (not assigned)");
                 }
             }
             out.printf(Locale.ROOT, "%s | %s | %s |%s%n", m.id(), setText(m.expected()), setText(m.got()), ev);

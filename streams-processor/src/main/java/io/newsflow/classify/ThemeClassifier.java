@@ -330,6 +330,22 @@ public final class ThemeClassifier {
             }
         }
 
+        // ---- substance: a theme needs minMentions strong mentions (contribution >= strongMention, outside the
+        // tail) unless the title carries it; one strong sentence in a long story is a passing mention
+        int[] strong = new int[nt];
+        boolean[] inTitle = new boolean[nt];
+        for (int j = 0; j < m; j++) {
+            int t = mTheme.data[j];
+            if (Double.isNaN(contrib[j]) || termsByTheme[t][mTerm.data[j]].negative()) {
+                continue;
+            }
+            if (text.seg[mTok.data[j]] < 0 && contrib[j] >= sc.strongMention()) {
+                inTitle[t] = true;
+            } else if (!isTail[j] && contrib[j] >= sc.strongMention()) {
+                strong[t]++;
+            }
+        }
+
         // ---- pass 3: per theme, diminishing returns per term, length normalisation, saturation
         int articleTokens = 0;
         for (int i = 0; i < n; i++) {
@@ -404,7 +420,8 @@ public final class ThemeClassifier {
         for (int t = 0; t < nt; t++) {
             ThemeRules.Theme theme = rules.themes.get(t);
             scores.put(codes[t], score[t]);
-            if (score[t] < theme.threshold() || matched.get(t).isEmpty()) {
+            if (score[t] < theme.threshold() || matched.get(t).isEmpty()
+                    || (!inTitle[t] && strong[t] < sc.minMentions())) {
                 continue;
             }
             boolean suppressed = false;
