@@ -334,6 +334,9 @@ public final class ThemeClassifier {
         // tail) unless the title carries it; one strong sentence in a long story is a passing mention
         int[] strong = new int[nt];
         boolean[] inTitle = new boolean[nt];
+        int[] firstStrong = new int[nt];
+        int[] lastStrong = new int[nt];
+        Arrays.fill(firstStrong, Integer.MAX_VALUE);
         for (int j = 0; j < m; j++) {
             int t = mTheme.data[j];
             if (Double.isNaN(contrib[j]) || termsByTheme[t][mTerm.data[j]].negative()) {
@@ -343,6 +346,9 @@ public final class ThemeClassifier {
                 inTitle[t] = true;
             } else if (!isTail[j] && contrib[j] >= sc.strongMention()) {
                 strong[t]++;
+                int i = mTok.data[j];
+                firstStrong[t] = Math.min(firstStrong[t], i);
+                lastStrong[t] = Math.max(lastStrong[t], i);
             }
         }
 
@@ -421,7 +427,8 @@ public final class ThemeClassifier {
             ThemeRules.Theme theme = rules.themes.get(t);
             scores.put(codes[t], score[t]);
             if (score[t] < theme.threshold() || matched.get(t).isEmpty()
-                    || (!inTitle[t] && strong[t] < sc.minMentions())) {
+                    || (!inTitle[t] && (strong[t] < sc.minMentions()
+                        || lastStrong[t] - firstStrong[t] < sc.minSpread()))) {
                 continue;
             }
             boolean suppressed = false;
