@@ -427,7 +427,7 @@ public final class ThemeClassifier {
             ThemeRules.Theme theme = rules.themes.get(t);
             scores.put(codes[t], score[t]);
             if (score[t] < theme.threshold() || matched.get(t).isEmpty()
-                    || (!inTitle[t] && (strong[t] < sc.minMentions()
+                    || (!inTitle[t] && (strong[t] < theme.minMentions()
                         || lastStrong[t] - firstStrong[t] < sc.minSpread()))) {
                 continue;
             }
@@ -540,6 +540,10 @@ public final class ThemeClassifier {
     private static boolean contextHit(Text text, int i, int len, ThemeRules.ContextRule r) {
         int seg = text.seg[i];
         int sent = text.sent[i];
+        if (r.capitalisedBefore() && seg >= 0 && i > 0 && text.seg[i - 1] == seg && isName(text, i - 1)
+                && !r.except().contains(text.lowerWord(i - 1))) {
+            return true;
+        }
         if (r.direction() != ThemeRules.Direction.AFTER) {
             for (int k = i - 1; k >= 0 && k >= i - r.window(); k--) {
                 if (text.seg[k] != seg || text.sent[k] != sent) {
@@ -560,6 +564,21 @@ public final class ThemeClassifier {
                 if (r.words().contains(text.lowerWord(k))) {
                     return true;
                 }
+            }
+        }
+        return false;
+    }
+
+    /** A capitalised word that is not all capitals: "Shaco", "Ozak" (a name), not "The" at sentence start if excepted. */
+    private static boolean isName(Text text, int k) {
+        int s = text.start[k];
+        int e = text.end[k];
+        if (e - s < 2 || !Character.isUpperCase(text.chars[s])) {
+            return false;
+        }
+        for (int c = s + 1; c < e; c++) {
+            if (Character.isLowerCase(text.chars[c])) {
+                return true;
             }
         }
         return false;
