@@ -42,6 +42,7 @@ public final class ThemeClassifier {
     private final String[] tableKeys;
     private final int[] tableHashes;
     private final Candidate[][] tableValues;
+    private final boolean[] tablePairStart;
     private final int tableMask;
 
     private ThemeClassifier(ThemeRules rules) {
@@ -69,10 +70,23 @@ public final class ThemeClassifier {
         for (ThemeRules.Marker m : rules.ignore) {
             add(heads, marker(KIND_IGNORE, m));
         }
+        // every first word of a longer phrase gets an entry of its own (possibly empty) flagged "starts a pair",
+        // so the second word is hashed only after a word that can start a phrase
+        java.util.Set<String> pairStarts = new java.util.HashSet<>();
+        for (String k : heads.keySet()) {
+            int sp = k.indexOf(' ');
+            if (sp > 0) {
+                pairStarts.add(k.substring(0, sp));
+            }
+        }
+        for (String w : pairStarts) {
+            heads.computeIfAbsent(w, k -> new ArrayList<>());
+        }
         int cap = Integer.highestOneBit(Math.max(16, heads.size() * 3)) << 1;
         tableKeys = new String[cap];
         tableHashes = new int[cap];
         tableValues = new Candidate[cap][];
+        tablePairStart = new boolean[cap];
         tableMask = cap - 1;
         for (Map.Entry<String, List<Candidate>> e : heads.entrySet()) {
             List<Candidate> list = new ArrayList<>(e.getValue());
@@ -85,6 +99,7 @@ public final class ThemeClassifier {
             tableKeys[slot] = e.getKey();
             tableHashes[slot] = h;
             tableValues[slot] = list.toArray(new Candidate[0]);
+            tablePairStart[slot] = pairStarts.contains(e.getKey());
         }
     }
 
@@ -92,8 +107,13 @@ public final class ThemeClassifier {
         return new Candidate(kind, -1, -1, m.form().tokens(), m.form().caseSensitive(), m.form().colonAfter(), m.tokens());
     }
 
+    /** Single-word candidates are keyed by their word, longer ones by their first two words ("w1 w2"). */
     private static void add(Map<String, List<Candidate>> heads, Candidate c) {
-        heads.computeIfAbsent(c.words()[0].toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>()).add(c);
+        String key = c.words()[0].toLowerCase(java.util.Locale.ROOT);
+        if (c.words().length > 1) {
+            key = key + " " + c.words()[1].toLowerCase(java.util.Locale.ROOT);
+        }
+        heads.computeIfAbsent(key, k -> new ArrayList<>()).add(c);
     }
 
     private static int mix(int h) {
@@ -182,12 +202,11 @@ public final class ThemeClassifier {
         IntList mTerm = new IntList();
         IntList mTok = new IntList();
         IntList mLen = new IntList();
-        boolean[] ignored = null;
-        int tailStart = Integer.MAX_VALUE;
+        boolean[][] ignoredHolder = new boolean[1][];
+        int[] tailHolder = {Integer.MAX_VALUE};
         IntList teaserFrom = new IntList();
         IntList teaserTo = new IntList();
         char[] low = text.low;
-        char[] orig = text.chars;
         for (int i = 0; i < n; i++) {
             int s = text.start[i];
             int e = text.end[i];
@@ -195,44 +214,30 @@ public final class ThemeClassifier {
             for (int c = s; c < e; c++) {
                 h = 31 * h + low[c];
             }
-            Candidate[] cands = lookup(h, low, s, e);
-            if (cands == null) {
+            int slot = lookup(h, low, s, e);
+            if (slot < 0) {
                 continue;
             }
-            for (Candidate cand : cands) {
-                int len = cand.words().length;
-                if (cand.kind() == KIND_TERM && i < coveredUntil[cand.theme()]) {
-                    continue;
+            Candidate[] single = tableValues[slot];
+            Candidate[] multi = null;
+            if (tablePairStart[slot] && i + 1 < n && text.seg[i + 1] == text.seg[i]) {
+                int s2 = text.start[i + 1];
+                int e2 = text.end[i + 1];
+                int h2 = 31 * h + ' ';
+                for (int c = s2; c < e2; c++) {
+                    h2 = 31 * h2 + low[c];
                 }
-                if (!matches(text, i, cand)) {
-                    continue;
-                }
-                switch (cand.kind()) {
-                    case KIND_TERM -> {
-                        mTheme.add(cand.theme());
-                        mTerm.add(cand.term());
-                        mTok.add(i);
-                        mLen.add(len);
-                        coveredUntil[cand.theme()] = i + len;
-                    }
-                    case KIND_TAIL -> {
-                        if (text.seg[i] >= 0) {
-                            tailStart = Math.min(tailStart, i);
-                        }
-                    }
-                    case KIND_TEASER -> {
-                        teaserFrom.add(i);
-                        teaserTo.add(i + len + cand.teaserTokens());
-                    }
-                    default -> {
-                        if (ignored == null) {
-                            ignored = new boolean[n];
-                        }
-                        Arrays.fill(ignored, i, i + len, true);
-                    }
-                }
+                multi = lookupPair(h2, low, s, e, s2, e2);
+            }
+            if (multi != null) {
+                scan(multi, text, i, coveredUntil, mTheme, mTerm, mTok, mLen, teaserFrom, teaserTo, ignoredHolder, tailHolder);
+            }
+            if (single.length > 0) {
+                scan(single, text, i, coveredUntil, mTheme, mTerm, mTok, mLen, teaserFrom, teaserTo, ignoredHolder, tailHolder);
             }
         }
+        boolean[] ignored = ignoredHolder[0];
+        int tailStart = tailHolder[0];
 
         // ---- pass 2: weigh each occurrence by position and context
         ThemeRules.Scoring sc = rules.scoring;
@@ -483,15 +488,79 @@ public final class ThemeClassifier {
         return false;
     }
 
-    private Candidate[] lookup(int h, char[] low, int s, int e) {
+    private static void scan(Candidate[] cands, Text text, int i, int[] coveredUntil, IntList mTheme, IntList mTerm,
+                             IntList mTok, IntList mLen, IntList teaserFrom, IntList teaserTo,
+                             boolean[][] ignored, int[] tailStart) {
+        for (Candidate cand : cands) {
+            int len = cand.words().length;
+            if (cand.kind() == KIND_TERM && i < coveredUntil[cand.theme()]) {
+                continue;
+            }
+            if (!matches(text, i, cand)) {
+                continue;
+            }
+            switch (cand.kind()) {
+                case KIND_TERM -> {
+                    mTheme.add(cand.theme());
+                    mTerm.add(cand.term());
+                    mTok.add(i);
+                    mLen.add(len);
+                    coveredUntil[cand.theme()] = i + len;
+                }
+                case KIND_TAIL -> {
+                    if (text.seg[i] >= 0) {
+                        tailStart[0] = Math.min(tailStart[0], i);
+                    }
+                }
+                case KIND_TEASER -> {
+                    teaserFrom.add(i);
+                    teaserTo.add(i + len + cand.teaserTokens());
+                }
+                default -> {
+                    if (ignored[0] == null) {
+                        ignored[0] = new boolean[text.count];
+                    }
+                    Arrays.fill(ignored[0], i, i + len, true);
+                }
+            }
+        }
+    }
+
+    private Candidate[] lookupPair(int h, char[] low, int s1, int e1, int s2, int e2) {
         int slot = mix(h) & tableMask;
+        int l1 = e1 - s1;
+        int len = l1 + 1 + (e2 - s2);
         while (true) {
             String key = tableKeys[slot];
             if (key == null) {
                 return null;
             }
+            if (tableHashes[slot] == h && key.length() == len && key.charAt(l1) == ' ') {
+                boolean eq = true;
+                for (int k = 0; k < l1 && eq; k++) {
+                    eq = key.charAt(k) == low[s1 + k];
+                }
+                for (int k = 0; k < e2 - s2 && eq; k++) {
+                    eq = key.charAt(l1 + 1 + k) == low[s2 + k];
+                }
+                if (eq) {
+                    return tableValues[slot];
+                }
+            }
+            slot = (slot + 1) & tableMask;
+        }
+    }
+
+    /** The table slot of a single word, or -1. */
+    private int lookup(int h, char[] low, int s, int e) {
+        int slot = mix(h) & tableMask;
+        while (true) {
+            String key = tableKeys[slot];
+            if (key == null) {
+                return -1;
+            }
             if (tableHashes[slot] == h && regionEquals(key, low, s, e)) {
-                return tableValues[slot];
+                return slot;
             }
             slot = (slot + 1) & tableMask;
         }
