@@ -339,6 +339,7 @@ public final class ThemeClassifier {
         // tail) unless the title carries it; one strong sentence in a long story is a passing mention
         int[] strong = new int[nt];
         boolean[] inTitle = new boolean[nt];
+        boolean[] inTopOrLead = new boolean[nt];
         int[] firstStrong = new int[nt];
         int[] lastStrong = new int[nt];
         Arrays.fill(firstStrong, Integer.MAX_VALUE);
@@ -347,7 +348,11 @@ public final class ThemeClassifier {
             if (Double.isNaN(contrib[j]) || termsByTheme[t][mTerm.data[j]].negative()) {
                 continue;
             }
-            if (text.seg[mTok.data[j]] < 0 && contrib[j] >= sc.strongMention()) {
+            int at = mTok.data[j];
+            if (contrib[j] > 0 && !isTail[j] && (text.seg[at] < 0 || text.bodyOrdinal[at] < sc.leadTokens())) {
+                inTopOrLead[t] = true;
+            }
+            if (text.seg[at] < 0 && contrib[j] >= sc.strongMention()) {
                 inTitle[t] = true;
             } else if (!isTail[j] && contrib[j] >= sc.strongMention()) {
                 strong[t]++;
@@ -364,7 +369,7 @@ public final class ThemeClassifier {
                 articleTokens++;
             }
         }
-        double lengthFactor = Math.sqrt(Math.max(1.0, articleTokens / (double) sc.lengthNormTokens()));
+        double lengthFactor = Math.pow(Math.max(1.0, articleTokens / (double) sc.lengthNormTokens()), sc.lengthExponent());
         double[] raw = new double[nt];
         double[] score = new double[nt];
         List<List<String>> matched = new ArrayList<>(nt);
@@ -431,7 +436,8 @@ public final class ThemeClassifier {
         for (int t = 0; t < nt; t++) {
             ThemeRules.Theme theme = rules.themes.get(t);
             scores.put(codes[t], score[t]);
-            if (score[t] < theme.threshold() || matched.get(t).isEmpty()
+            double needed = theme.threshold() + (inTopOrLead[t] ? 0 : sc.bodyOnlyMargin());
+            if (score[t] < needed || matched.get(t).isEmpty()
                     || (!inTitle[t] && (strong[t] < theme.minMentions()
                         || lastStrong[t] - firstStrong[t] < sc.minSpread()))) {
                 continue;

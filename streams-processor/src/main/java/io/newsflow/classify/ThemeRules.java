@@ -29,7 +29,7 @@ final class ThemeRules {
     /** Position and normalisation settings (the "scoring" object). */
     record Scoring(double titleWeight, double leadWeight, double bodyWeight, double tailWeight,
                    int leadTokens, int lengthNormTokens, double saturation, double paragraphMinEvidence,
-                   int mentionGap, double clusterRest, double tailCap, double strongMention, int minMentions, int minSpread) {
+                   int mentionGap, double clusterRest, double tailCap, double strongMention, int minMentions, int minSpread, double lengthExponent, double bodyOnlyMargin) {
     }
 
     enum Direction { BEFORE, AFTER, BOTH }
@@ -83,7 +83,7 @@ final class ThemeRules {
 
     private static final Set<String> TOP_KEYS = Set.of("version", "description", "scoring", "layout", "themes");
     private static final Set<String> SCORING_KEYS = Set.of("titleWeight", "leadWeight", "bodyWeight", "tailWeight",
-            "leadTokens", "lengthNormTokens", "saturation", "paragraphMinEvidence", "mentionGap", "clusterRest", "tailCap", "strongMention", "minMentions", "minSpread");
+            "leadTokens", "lengthNormTokens", "saturation", "paragraphMinEvidence", "mentionGap", "clusterRest", "tailCap", "strongMention", "minMentions", "minSpread", "lengthExponent", "bodyOnlyMargin");
     private static final Set<String> LAYOUT_KEYS = Set.of("tailMarkers", "teaserMarkers", "ignore");
     private static final Set<String> THEME_KEYS = Set.of("description", "threshold", "paragraphMinEvidence", "minMentions",
             "terms", "acronyms", "negative", "context", "suppressedBy");
@@ -256,7 +256,9 @@ final class ThemeRules {
                     number(s, "tailCap", "scoring.tailCap", 1.5, 0, 10_000),
                     number(s, "strongMention", "scoring.strongMention", 1.0, 0, 10_000),
                     (int) number(s, "minMentions", "scoring.minMentions", 2.0, 0, 100),
-                    (int) number(s, "minSpread", "scoring.minSpread", 40.0, 0, 100_000));
+                    (int) number(s, "minSpread", "scoring.minSpread", 0.0, 0, 100_000),
+                    number(s, "lengthExponent", "scoring.lengthExponent", 0.5, 0, 2),
+                    number(s, "bodyOnlyMargin", "scoring.bodyOnlyMargin", 0.0, 0, 1));
 
             List<Marker> tail = List.of();
             List<Marker> teaser = List.of();
