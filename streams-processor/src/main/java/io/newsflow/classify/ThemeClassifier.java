@@ -210,10 +210,7 @@ public final class ThemeClassifier {
         for (int i = 0; i < n; i++) {
             int s = text.start[i];
             int e = text.end[i];
-            int h = 0;
-            for (int c = s; c < e; c++) {
-                h = 31 * h + low[c];
-            }
+            int h = text.hash[i];
             int slot = lookup(h, low, s, e);
             if (slot < 0) {
                 continue;
@@ -682,6 +679,7 @@ public final class ThemeClassifier {
         int[] seg;          // -1 = title, else paragraph index
         int[] sent;         // sentence number, increases at . ! ? ; : and between segments
         int[] bodyOrdinal;  // position among body words (title words: -1)
+        int[] hash;         // String.hashCode of the lower-cased word
 
         static Text of(String title, List<String> paragraphs) {
             int total = title == null ? 0 : title.length();
@@ -697,6 +695,7 @@ public final class ThemeClassifier {
             t.seg = new int[cap];
             t.sent = new int[cap];
             t.bodyOrdinal = new int[cap];
+            t.hash = new int[cap];
             int at = 0;
             int sentence = 0;
             int body = 0;
@@ -712,14 +711,32 @@ public final class ThemeClassifier {
                 sentence++;
                 int i = base;
                 int stop = base + str.length();
+                char[] chars = t.chars;
+                char[] low = t.low;
                 while (i < stop) {
-                    char c = t.chars[i];
+                    char c = chars[i];
                     if (Tokens.isWordChar(c)) {
                         int st = i;
-                        while (i < stop && Tokens.isWordChar(t.chars[i])) {
+                        int h = 0;
+                        while (i < stop) {
+                            char ch = chars[i];
+                            char lc;
+                            if (ch < 128) {
+                                if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z'))) {
+                                    break;
+                                }
+                                lc = ch <= 'Z' && ch >= 'A' ? (char) (ch + 32) : ch;
+                            } else {
+                                if (!Character.isLetterOrDigit(ch)) {
+                                    break;
+                                }
+                                lc = Character.toLowerCase(ch);
+                            }
+                            low[i] = lc;
+                            h = 31 * h + lc;
                             i++;
                         }
-                        t.add(st, i, s, sentence, s < 0 ? -1 : body++);
+                        t.add(st, i, s, sentence, s < 0 ? -1 : body++, h);
                     } else {
                         if (c == '.' || c == '!' || c == '?' || c == ';' || c == ':' || c == '\u2022' || c == '|') {
                             sentence++;
@@ -728,16 +745,13 @@ public final class ThemeClassifier {
                     }
                 }
             }
-            for (int i = 0; i < at; i++) {
-                char c = t.chars[i];
-                t.low[i] = c < 128 ? (c >= 'A' && c <= 'Z' ? (char) (c + 32) : c) : Character.toLowerCase(c);
-            }
             return t;
         }
 
-        private void add(int s, int e, int segment, int sentence, int ordinal) {
+        private void add(int s, int e, int segment, int sentence, int ordinal, int h) {
             if (count == start.length) {
                 int cap = count * 2;
+                hash = Arrays.copyOf(hash, cap);
                 start = Arrays.copyOf(start, cap);
                 end = Arrays.copyOf(end, cap);
                 seg = Arrays.copyOf(seg, cap);
@@ -746,6 +760,7 @@ public final class ThemeClassifier {
             }
             start[count] = s;
             end[count] = e;
+            hash[count] = h;
             seg[count] = segment;
             sent[count] = sentence;
             bodyOrdinal[count] = ordinal;
