@@ -42,6 +42,7 @@ public final class ThemeClassifier {
     private final String[] tableKeys;
     private final int[] tableHashes;
     private final Candidate[][] tableValues;
+    private final boolean[] tablePairStart;
     private final int tableMask;
 
     private ThemeClassifier(ThemeRules rules) {
@@ -69,10 +70,23 @@ public final class ThemeClassifier {
         for (ThemeRules.Marker m : rules.ignore) {
             add(heads, marker(KIND_IGNORE, m));
         }
+        // every first word of a longer phrase gets an entry of its own (possibly empty) flagged "starts a pair",
+        // so the second word is hashed only after a word that can start a phrase
+        java.util.Set<String> pairStarts = new java.util.HashSet<>();
+        for (String k : heads.keySet()) {
+            int sp = k.indexOf(' ');
+            if (sp > 0) {
+                pairStarts.add(k.substring(0, sp));
+            }
+        }
+        for (String w : pairStarts) {
+            heads.computeIfAbsent(w, k -> new ArrayList<>());
+        }
         int cap = Integer.highestOneBit(Math.max(16, heads.size() * 3)) << 1;
         tableKeys = new String[cap];
         tableHashes = new int[cap];
         tableValues = new Candidate[cap][];
+        tablePairStart = new boolean[cap];
         tableMask = cap - 1;
         for (Map.Entry<String, List<Candidate>> e : heads.entrySet()) {
             List<Candidate> list = new ArrayList<>(e.getValue());
@@ -85,6 +99,7 @@ public final class ThemeClassifier {
             tableKeys[slot] = e.getKey();
             tableHashes[slot] = h;
             tableValues[slot] = list.toArray(new Candidate[0]);
+            tablePairStart[slot] = pairStarts.contains(e.getKey());
         }
     }
 
@@ -92,8 +107,13 @@ public final class ThemeClassifier {
         return new Candidate(kind, -1, -1, m.form().tokens(), m.form().caseSensitive(), m.form().colonAfter(), m.tokens());
     }
 
+    /** Single-word candidates are keyed by their word, longer ones by their first two words ("w1 w2"). */
     private static void add(Map<String, List<Candidate>> heads, Candidate c) {
-        heads.computeIfAbsent(c.words()[0].toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>()).add(c);
+        String key = c.words()[0].toLowerCase(java.util.Locale.ROOT);
+        if (c.words().length > 1) {
+            key = key + " " + c.words()[1].toLowerCase(java.util.Locale.ROOT);
+        }
+        heads.computeIfAbsent(key, k -> new ArrayList<>()).add(c);
     }
 
     private static int mix(int h) {
@@ -182,57 +202,39 @@ public final class ThemeClassifier {
         IntList mTerm = new IntList();
         IntList mTok = new IntList();
         IntList mLen = new IntList();
-        boolean[] ignored = null;
-        int tailStart = Integer.MAX_VALUE;
+        boolean[][] ignoredHolder = new boolean[1][];
+        int[] tailHolder = {Integer.MAX_VALUE};
         IntList teaserFrom = new IntList();
         IntList teaserTo = new IntList();
         char[] low = text.low;
-        char[] orig = text.chars;
         for (int i = 0; i < n; i++) {
             int s = text.start[i];
             int e = text.end[i];
-            int h = 0;
-            for (int c = s; c < e; c++) {
-                h = 31 * h + low[c];
-            }
-            Candidate[] cands = lookup(h, low, s, e);
-            if (cands == null) {
+            int h = text.hash[i];
+            int slot = lookup(h, low, s, e);
+            if (slot < 0) {
                 continue;
             }
-            for (Candidate cand : cands) {
-                int len = cand.words().length;
-                if (cand.kind() == KIND_TERM && i < coveredUntil[cand.theme()]) {
-                    continue;
+            Candidate[] single = tableValues[slot];
+            Candidate[] multi = null;
+            if (tablePairStart[slot] && i + 1 < n && text.seg[i + 1] == text.seg[i]) {
+                int s2 = text.start[i + 1];
+                int e2 = text.end[i + 1];
+                int h2 = 31 * h + ' ';
+                for (int c = s2; c < e2; c++) {
+                    h2 = 31 * h2 + low[c];
                 }
-                if (!matches(text, i, cand)) {
-                    continue;
-                }
-                switch (cand.kind()) {
-                    case KIND_TERM -> {
-                        mTheme.add(cand.theme());
-                        mTerm.add(cand.term());
-                        mTok.add(i);
-                        mLen.add(len);
-                        coveredUntil[cand.theme()] = i + len;
-                    }
-                    case KIND_TAIL -> {
-                        if (text.seg[i] >= 0) {
-                            tailStart = Math.min(tailStart, i);
-                        }
-                    }
-                    case KIND_TEASER -> {
-                        teaserFrom.add(i);
-                        teaserTo.add(i + len + cand.teaserTokens());
-                    }
-                    default -> {
-                        if (ignored == null) {
-                            ignored = new boolean[n];
-                        }
-                        Arrays.fill(ignored, i, i + len, true);
-                    }
-                }
+                multi = lookupPair(h2, low, s, e, s2, e2);
+            }
+            if (multi != null) {
+                scan(multi, text, i, coveredUntil, mTheme, mTerm, mTok, mLen, teaserFrom, teaserTo, ignoredHolder, tailHolder);
+            }
+            if (single.length > 0) {
+                scan(single, text, i, coveredUntil, mTheme, mTerm, mTok, mLen, teaserFrom, teaserTo, ignoredHolder, tailHolder);
             }
         }
+        boolean[] ignored = ignoredHolder[0];
+        int tailStart = tailHolder[0];
 
         // ---- pass 2: weigh each occurrence by position and context
         ThemeRules.Scoring sc = rules.scoring;
@@ -334,6 +336,7 @@ public final class ThemeClassifier {
         // tail) unless the title carries it; one strong sentence in a long story is a passing mention
         int[] strong = new int[nt];
         boolean[] inTitle = new boolean[nt];
+        boolean[] inTopOrLead = new boolean[nt];
         int[] firstStrong = new int[nt];
         int[] lastStrong = new int[nt];
         Arrays.fill(firstStrong, Integer.MAX_VALUE);
@@ -342,7 +345,11 @@ public final class ThemeClassifier {
             if (Double.isNaN(contrib[j]) || termsByTheme[t][mTerm.data[j]].negative()) {
                 continue;
             }
-            if (text.seg[mTok.data[j]] < 0 && contrib[j] >= sc.strongMention()) {
+            int at = mTok.data[j];
+            if (contrib[j] > 0 && !isTail[j] && (text.seg[at] < 0 || text.bodyOrdinal[at] < sc.leadTokens())) {
+                inTopOrLead[t] = true;
+            }
+            if (text.seg[at] < 0 && contrib[j] >= sc.strongMention()) {
                 inTitle[t] = true;
             } else if (!isTail[j] && contrib[j] >= sc.strongMention()) {
                 strong[t]++;
@@ -359,7 +366,7 @@ public final class ThemeClassifier {
                 articleTokens++;
             }
         }
-        double lengthFactor = Math.sqrt(Math.max(1.0, articleTokens / (double) sc.lengthNormTokens()));
+        double lengthFactor = Math.pow(Math.max(1.0, articleTokens / (double) sc.lengthNormTokens()), sc.lengthExponent());
         double[] raw = new double[nt];
         double[] score = new double[nt];
         List<List<String>> matched = new ArrayList<>(nt);
@@ -426,8 +433,9 @@ public final class ThemeClassifier {
         for (int t = 0; t < nt; t++) {
             ThemeRules.Theme theme = rules.themes.get(t);
             scores.put(codes[t], score[t]);
-            if (score[t] < theme.threshold() || matched.get(t).isEmpty()
-                    || (!inTitle[t] && (strong[t] < sc.minMentions()
+            double needed = theme.threshold() + (inTopOrLead[t] ? 0 : sc.bodyOnlyMargin());
+            if (score[t] < needed || matched.get(t).isEmpty()
+                    || (!inTitle[t] && (strong[t] < theme.minMentions()
                         || lastStrong[t] - firstStrong[t] < sc.minSpread()))) {
                 continue;
             }
@@ -483,15 +491,79 @@ public final class ThemeClassifier {
         return false;
     }
 
-    private Candidate[] lookup(int h, char[] low, int s, int e) {
+    private static void scan(Candidate[] cands, Text text, int i, int[] coveredUntil, IntList mTheme, IntList mTerm,
+                             IntList mTok, IntList mLen, IntList teaserFrom, IntList teaserTo,
+                             boolean[][] ignored, int[] tailStart) {
+        for (Candidate cand : cands) {
+            int len = cand.words().length;
+            if (cand.kind() == KIND_TERM && i < coveredUntil[cand.theme()]) {
+                continue;
+            }
+            if (!matches(text, i, cand)) {
+                continue;
+            }
+            switch (cand.kind()) {
+                case KIND_TERM -> {
+                    mTheme.add(cand.theme());
+                    mTerm.add(cand.term());
+                    mTok.add(i);
+                    mLen.add(len);
+                    coveredUntil[cand.theme()] = i + len;
+                }
+                case KIND_TAIL -> {
+                    if (text.seg[i] >= 0) {
+                        tailStart[0] = Math.min(tailStart[0], i);
+                    }
+                }
+                case KIND_TEASER -> {
+                    teaserFrom.add(i);
+                    teaserTo.add(i + len + cand.teaserTokens());
+                }
+                default -> {
+                    if (ignored[0] == null) {
+                        ignored[0] = new boolean[text.count];
+                    }
+                    Arrays.fill(ignored[0], i, i + len, true);
+                }
+            }
+        }
+    }
+
+    private Candidate[] lookupPair(int h, char[] low, int s1, int e1, int s2, int e2) {
         int slot = mix(h) & tableMask;
+        int l1 = e1 - s1;
+        int len = l1 + 1 + (e2 - s2);
         while (true) {
             String key = tableKeys[slot];
             if (key == null) {
                 return null;
             }
+            if (tableHashes[slot] == h && key.length() == len && key.charAt(l1) == ' ') {
+                boolean eq = true;
+                for (int k = 0; k < l1 && eq; k++) {
+                    eq = key.charAt(k) == low[s1 + k];
+                }
+                for (int k = 0; k < e2 - s2 && eq; k++) {
+                    eq = key.charAt(l1 + 1 + k) == low[s2 + k];
+                }
+                if (eq) {
+                    return tableValues[slot];
+                }
+            }
+            slot = (slot + 1) & tableMask;
+        }
+    }
+
+    /** The table slot of a single word, or -1. */
+    private int lookup(int h, char[] low, int s, int e) {
+        int slot = mix(h) & tableMask;
+        while (true) {
+            String key = tableKeys[slot];
+            if (key == null) {
+                return -1;
+            }
             if (tableHashes[slot] == h && regionEquals(key, low, s, e)) {
-                return tableValues[slot];
+                return slot;
             }
             slot = (slot + 1) & tableMask;
         }
@@ -540,6 +612,10 @@ public final class ThemeClassifier {
     private static boolean contextHit(Text text, int i, int len, ThemeRules.ContextRule r) {
         int seg = text.seg[i];
         int sent = text.sent[i];
+        if (r.capitalisedBefore() && seg >= 0 && i > 0 && text.seg[i - 1] == seg && isName(text, i - 1)
+                && !r.except().contains(text.lowerWord(i - 1))) {
+            return true;
+        }
         if (r.direction() != ThemeRules.Direction.AFTER) {
             for (int k = i - 1; k >= 0 && k >= i - r.window(); k--) {
                 if (text.seg[k] != seg || text.sent[k] != sent) {
@@ -560,6 +636,21 @@ public final class ThemeClassifier {
                 if (r.words().contains(text.lowerWord(k))) {
                     return true;
                 }
+            }
+        }
+        return false;
+    }
+
+    /** A capitalised word that is not all capitals: "Shaco", "Ozak" (a name), not "The" at sentence start if excepted. */
+    private static boolean isName(Text text, int k) {
+        int s = text.start[k];
+        int e = text.end[k];
+        if (e - s < 2 || !Character.isUpperCase(text.chars[s])) {
+            return false;
+        }
+        for (int c = s + 1; c < e; c++) {
+            if (Character.isLowerCase(text.chars[c])) {
+                return true;
             }
         }
         return false;
@@ -588,6 +679,7 @@ public final class ThemeClassifier {
         int[] seg;          // -1 = title, else paragraph index
         int[] sent;         // sentence number, increases at . ! ? ; : and between segments
         int[] bodyOrdinal;  // position among body words (title words: -1)
+        int[] hash;         // String.hashCode of the lower-cased word
 
         static Text of(String title, List<String> paragraphs) {
             int total = title == null ? 0 : title.length();
@@ -603,6 +695,7 @@ public final class ThemeClassifier {
             t.seg = new int[cap];
             t.sent = new int[cap];
             t.bodyOrdinal = new int[cap];
+            t.hash = new int[cap];
             int at = 0;
             int sentence = 0;
             int body = 0;
@@ -618,14 +711,32 @@ public final class ThemeClassifier {
                 sentence++;
                 int i = base;
                 int stop = base + str.length();
+                char[] chars = t.chars;
+                char[] low = t.low;
                 while (i < stop) {
-                    char c = t.chars[i];
+                    char c = chars[i];
                     if (Tokens.isWordChar(c)) {
                         int st = i;
-                        while (i < stop && Tokens.isWordChar(t.chars[i])) {
+                        int h = 0;
+                        while (i < stop) {
+                            char ch = chars[i];
+                            char lc;
+                            if (ch < 128) {
+                                if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z'))) {
+                                    break;
+                                }
+                                lc = ch <= 'Z' && ch >= 'A' ? (char) (ch + 32) : ch;
+                            } else {
+                                if (!Character.isLetterOrDigit(ch)) {
+                                    break;
+                                }
+                                lc = Character.toLowerCase(ch);
+                            }
+                            low[i] = lc;
+                            h = 31 * h + lc;
                             i++;
                         }
-                        t.add(st, i, s, sentence, s < 0 ? -1 : body++);
+                        t.add(st, i, s, sentence, s < 0 ? -1 : body++, h);
                     } else {
                         if (c == '.' || c == '!' || c == '?' || c == ';' || c == ':' || c == '\u2022' || c == '|') {
                             sentence++;
@@ -634,16 +745,13 @@ public final class ThemeClassifier {
                     }
                 }
             }
-            for (int i = 0; i < at; i++) {
-                char c = t.chars[i];
-                t.low[i] = c < 128 ? (c >= 'A' && c <= 'Z' ? (char) (c + 32) : c) : Character.toLowerCase(c);
-            }
             return t;
         }
 
-        private void add(int s, int e, int segment, int sentence, int ordinal) {
+        private void add(int s, int e, int segment, int sentence, int ordinal, int h) {
             if (count == start.length) {
                 int cap = count * 2;
+                hash = Arrays.copyOf(hash, cap);
                 start = Arrays.copyOf(start, cap);
                 end = Arrays.copyOf(end, cap);
                 seg = Arrays.copyOf(seg, cap);
@@ -652,6 +760,7 @@ public final class ThemeClassifier {
             }
             start[count] = s;
             end[count] = e;
+            hash[count] = h;
             seg[count] = segment;
             sent[count] = sentence;
             bodyOrdinal[count] = ordinal;

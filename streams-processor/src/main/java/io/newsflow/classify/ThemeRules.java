@@ -29,14 +29,14 @@ final class ThemeRules {
     /** Position and normalisation settings (the "scoring" object). */
     record Scoring(double titleWeight, double leadWeight, double bodyWeight, double tailWeight,
                    int leadTokens, int lengthNormTokens, double saturation, double paragraphMinEvidence,
-                   int mentionGap, double clusterRest, double tailCap, double strongMention, int minMentions, int minSpread) {
+                   int mentionGap, double clusterRest, double tailCap, double strongMention, int minMentions, int minSpread, double lengthExponent, double bodyOnlyMargin) {
     }
 
     enum Direction { BEFORE, AFTER, BOTH }
 
     /** Multiplies a matched term's weight by {@code factor} when one of {@code words} is within the window. */
     record ContextRule(String name, Set<String> words, int window, Direction direction, boolean whenAbsent,
-                       double factor, Set<String> terms) {
+                       double factor, Set<String> terms, boolean capitalisedBefore, Set<String> except) {
         boolean appliesTo(String termLabel) {
             return terms == null || terms.contains(termLabel);
         }
@@ -50,7 +50,7 @@ final class ThemeRules {
     record Term(String label, double weight, boolean negative, boolean caseSensitive, List<Form> forms) {
     }
 
-    record Theme(String code, String description, double threshold, double paragraphMinEvidence,
+    record Theme(String code, String description, double threshold, double paragraphMinEvidence, int minMentions,
                  List<Term> terms, List<ContextRule> context, Map<String, Double> suppressedBy) {
     }
 
@@ -83,11 +83,12 @@ final class ThemeRules {
 
     private static final Set<String> TOP_KEYS = Set.of("version", "description", "scoring", "layout", "themes");
     private static final Set<String> SCORING_KEYS = Set.of("titleWeight", "leadWeight", "bodyWeight", "tailWeight",
-            "leadTokens", "lengthNormTokens", "saturation", "paragraphMinEvidence", "mentionGap", "clusterRest", "tailCap", "strongMention", "minMentions", "minSpread");
+            "leadTokens", "lengthNormTokens", "saturation", "paragraphMinEvidence", "mentionGap", "clusterRest", "tailCap", "strongMention", "minMentions", "minSpread", "lengthExponent", "bodyOnlyMargin");
     private static final Set<String> LAYOUT_KEYS = Set.of("tailMarkers", "teaserMarkers", "ignore");
-    private static final Set<String> THEME_KEYS = Set.of("description", "threshold", "paragraphMinEvidence",
+    private static final Set<String> THEME_KEYS = Set.of("description", "threshold", "paragraphMinEvidence", "minMentions",
             "terms", "acronyms", "negative", "context", "suppressedBy");
-    private static final Set<String> CONTEXT_KEYS = Set.of("name", "words", "window", "direction", "when", "factor", "terms");
+    private static final Set<String> CONTEXT_KEYS = Set.of("name", "words", "window", "direction", "when", "factor", "terms",
+            "capitalisedBefore", "except");
     private static final double MAX_WEIGHT = 100.0;
 
     /** Parses and validates {@code json}; {@code source} names the file in messages. */
@@ -255,7 +256,9 @@ final class ThemeRules {
                     number(s, "tailCap", "scoring.tailCap", 1.5, 0, 10_000),
                     number(s, "strongMention", "scoring.strongMention", 1.0, 0, 10_000),
                     (int) number(s, "minMentions", "scoring.minMentions", 2.0, 0, 100),
-                    (int) number(s, "minSpread", "scoring.minSpread", 40.0, 0, 100_000));
+                    (int) number(s, "minSpread", "scoring.minSpread", 0.0, 0, 100_000),
+                    number(s, "lengthExponent", "scoring.lengthExponent", 0.5, 0, 2),
+                    number(s, "bodyOnlyMargin", "scoring.bodyOnlyMargin", 0.0, 0, 1));
 
             List<Marker> tail = List.of();
             List<Marker> teaser = List.of();
@@ -330,6 +333,7 @@ final class ThemeRules {
                 throw fail(p + ".threshold", "must be greater than 0 (a score in [0, 1))");
             }
             double pMin = number(t, "paragraphMinEvidence", p + ".paragraphMinEvidence", scoring.paragraphMinEvidence(), 0, 10_000);
+            int minMentions = (int) number(t, "minMentions", p + ".minMentions", (double) scoring.minMentions(), 0, 100);
             List<Term> terms = new ArrayList<>();
             JsonNode plain = object(t, "terms", p + ".terms", false);
             JsonNode acr = object(t, "acronyms", p + ".acronyms", false);
@@ -372,7 +376,7 @@ final class ThemeRules {
                     suppressedBy.put(other, number(sup, other, sp, null, 0.0, MAX_WEIGHT));
                 }
             }
-            return new Theme(code, description, threshold, pMin, List.copyOf(terms), List.copyOf(context),
+            return new Theme(code, description, threshold, pMin, minMentions, List.copyOf(terms), List.copyOf(context),
                     Map.copyOf(suppressedBy));
         }
 
@@ -419,19 +423,30 @@ final class ThemeRules {
             }
             checkKeys(c, p, CONTEXT_KEYS);
             String name = string(c, "name", p + ".name", false);
+            JsonNode cap = c.get("capitalisedBefore");
+            if (cap != null && !cap.isBoolean()) {
+                throw fail(p + ".capitalisedBefore", "must be true or false");
+            }
+            boolean capitalised = cap != null && cap.asBoolean();
+            Set<String> except = new HashSet<>();
+            if (c.has("except")) {
+                for (String s : strings(c.get("except"), p + ".except")) {
+                    except.add(s.toLowerCase(Locale.ROOT));
+                }
+            }
             JsonNode w = c.get("words");
-            if (w == null) {
-                throw fail(p + ".words", "missing (required array of words)");
+            if (w == null && !capitalised) {
+                throw fail(p + ".words", "missing (required array of words unless capitalisedBefore is true)");
             }
             Set<String> words = new HashSet<>();
-            for (String s : strings(w, p + ".words")) {
+            for (String s : w == null ? List.<String>of() : strings(w, p + ".words")) {
                 String[] toks = Tokens.split(s, false);
                 if (toks.length != 1) {
                     throw fail(p + ".words", "context words must be single words, got \"" + s + "\"");
                 }
                 words.add(toks[0]);
             }
-            if (words.isEmpty()) {
+            if (words.isEmpty() && !capitalised) {
                 throw fail(p + ".words", "must not be empty");
             }
             int window = (int) number(c, "window", p + ".window", 3.0, 1, 50);
@@ -459,7 +474,7 @@ final class ThemeRules {
                 }
             }
             return new ContextRule(name == null ? p : name, Set.copyOf(words), window, dir, "absent".equals(when), factor,
-                    terms == null ? null : Set.copyOf(terms));
+                    terms == null ? null : Set.copyOf(terms), capitalised, Set.copyOf(except));
         }
     }
 }

@@ -1,0 +1,151 @@
+package io.newsflow.classify;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.newsflow.model.ThemeScore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ThemeRulesFileTest {
+
+    @TempDir
+    Path dir;
+
+    private static final String MINIMAL = """
+            {
+              "version": "test-1",
+              "themes": {
+                "CRYPTO_BAN": {
+                  "threshold": 0.3,
+                  "terms": {"ban": 3}
+                }
+              }
+            }
+            """;
+
+    private Path write(String json) throws Exception {
+        Path f = dir.resolve("rules.json");
+        Files.writeString(f, json, StandardCharsets.UTF_8);
+        return f;
+    }
+
+    private ThemeRulesException failure(String json) throws Exception {
+        Path f = write(json);
+        return assertThrows(ThemeRulesException.class, () -> ThemeClassifier.fromFile(f));
+    }
+
+    @Test
+    void shippedRulesLoadAndDeclareAVersionAndTheFourThemes() {
+        ThemeClassifier c = ThemeClassifier.defaults();
+        assertTrue(!c.rulesVersion().isBlank());
+        assertEquals(List.of("CBDC", "CRYPTO_BAN", "BLOCKCHAIN_PLATFORM", "AI"), c.themeCodes());
+    }
+
+    @Test
+    void aMinimalFileWorksWithDefaultScoring() throws Exception {
+        ThemeClassifier c = ThemeClassifier.fromFile(write(MINIMAL));
+        assertEquals("test-1", c.rulesVersion());
+        Classification r = c.classify("Country bans crypto", List.of("The country banned it."));
+        assertEquals("CRYPTO_BAN", r.primaryTheme());
+        assertEquals(List.of("ban"), r.themes().get(0).matchedTerms());
+    }
+
+    @Test
+    void invalidJsonNamesLineAndColumn() throws Exception {
+        ThemeRulesException e = failure("{\n  \"version\": \"x\",\n  \"themes\": {\n    \"AI\": { \"threshold\": 0.5,, }\n  }\n}\n");
+        assertTrue(e.getMessage().contains("rules.json:4:"), e.getMessage());
+        assertTrue(e.getMessage().contains("invalid JSON"), e.getMessage());
+    }
+
+    @Test
+    void unknownKeyNamesItsPathAndLine() throws Exception {
+        ThemeRulesException e = failure(MINIMAL.replace("\"threshold\": 0.3,", "\"threshold\": 0.3,\n      \"treshold\": 0.4,"));
+        assertTrue(e.getMessage().contains("themes.CRYPTO_BAN.treshold"), e.getMessage());
+        assertTrue(e.getMessage().contains("unknown key"), e.getMessage());
+        assertTrue(e.getMessage().contains("rules.json:6:"), e.getMessage());
+    }
+
+    @Test
+    void missingThresholdNamesTheKey() throws Exception {
+        ThemeRulesException e = failure(MINIMAL.replace("\"threshold\": 0.3,", ""));
+        assertTrue(e.getMessage().contains("themes.CRYPTO_BAN.threshold"), e.getMessage());
+        assertTrue(e.getMessage().contains("missing"), e.getMessage());
+    }
+
+    @Test
+    void badWeightsNameTheTerm() throws Exception {
+        for (String bad : new String[]{"-1", "0", "\"heavy\"", "1000"}) {
+            ThemeRulesException e = failure(MINIMAL.replace("\"ban\": 3", "\"ban\": " + bad));
+            assertTrue(e.getMessage().contains("themes.CRYPTO_BAN.terms.ban"), e.getMessage());
+            assertTrue(e.getMessage().contains("weight"), e.getMessage());
+            assertTrue(e.getMessage().contains("rules.json:6:"), e.getMessage());
+        }
+    }
+
+    @Test
+    void unknownThemeCodeInAReferenceIsReported() throws Exception {
+        ThemeRulesException e = failure(MINIMAL.replace("\"threshold\": 0.3,", "\"threshold\": 0.3, \"suppressedBy\": {\"CBCD\": 0.5},"));
+        assertTrue(e.getMessage().contains("themes.CRYPTO_BAN.suppressedBy.CBCD"), e.getMessage());
+        assertTrue(e.getMessage().contains("unknown theme code"), e.getMessage());
+    }
+
+    @Test
+    void emptyTermsAreReported() throws Exception {
+        ThemeRulesException e = failure(MINIMAL.replace("{\"ban\": 3}", "{}"));
+        assertTrue(e.getMessage().contains("themes.CRYPTO_BAN.terms"), e.getMessage());
+    }
+
+    @Test
+    void otherMistakesAreReportedWithTheirKeyPath() throws Exception {
+        assertTrue(failure(MINIMAL.replace("\"version\": \"test-1\",", "")).getMessage().contains("version"));
+        assertTrue(failure(MINIMAL.replace("\"ban\": 3", "\"Ban\": 3")).getMessage().contains("lower case"));
+        assertTrue(failure(MINIMAL.replace("\"threshold\": 0.3", "\"threshold\": 1.5")).getMessage().contains("themes.CRYPTO_BAN.threshold"));
+        assertTrue(failure(MINIMAL.replace("\"threshold\": 0.3,", "\"threshold\": 0.3, \"context\": [{\"words\": [\"not\"], \"factor\": 0.1, \"terms\": [\"bann\"]}],"))
+                .getMessage().contains("themes.CRYPTO_BAN.context[0].terms"));
+        assertTrue(failure("[1, 2]").getMessage().contains("JSON object"));
+        assertTrue(failure(MINIMAL.replace("\"version\"", "\"scoring\": {\"titleWieght\": 2}, \"version\"")).getMessage().contains("scoring.titleWieght"));
+    }
+
+    @Test
+    void aMissingFileIsAThemeRulesException() {
+        ThemeRulesException e = assertThrows(ThemeRulesException.class, () -> ThemeClassifier.fromFile(dir.resolve("nope.json")));
+        assertTrue(e.getMessage().contains("nope.json"));
+    }
+
+    @Test
+    void aFifthThemeCanBeAddedByEditingOnlyTheFile() throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root;
+        try (InputStream in = ThemeClassifier.class.getResourceAsStream("/themes.json")) {
+            root = (ObjectNode) mapper.readTree(in);
+        }
+        ObjectNode quantum = ((ObjectNode) root.get("themes")).putObject("QUANTUM");
+        quantum.put("threshold", 0.5);
+        quantum.putObject("terms").put("quantum computer", 4).put("qubit", 3).put("post-quantum cryptography", 4);
+        quantum.putObject("acronyms").put("PQC", 3);
+        root.put("version", "test-quantum");
+        Path f = dir.resolve("five.json");
+        mapper.writerWithDefaultPrettyPrinter().writeValue(f.toFile(), root);
+
+        ThemeClassifier c = ThemeClassifier.fromFile(f);
+        assertEquals(List.of("CBDC", "CRYPTO_BAN", "BLOCKCHAIN_PLATFORM", "AI", "QUANTUM"), c.themeCodes());
+        Classification r = c.classify("Quantum computers threaten bitcoin keys",
+                List.of("A quantum computer with enough qubits could break the signatures; developers plan post-quantum cryptography (PQC).",
+                        "Quantum computers are still years away, researchers said."));
+        assertEquals("QUANTUM", r.primaryTheme(), r.scores().toString());
+        ThemeScore q = r.themes().get(0);
+        assertTrue(q.matchedTerms().contains("quantum computer"));
+        assertEquals(List.of("QUANTUM"), r.paragraphThemes().get(0));
+        assertTrue(r.scores().containsKey("QUANTUM"));
+    }
+}
