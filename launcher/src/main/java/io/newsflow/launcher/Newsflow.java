@@ -6,6 +6,7 @@ import io.newsflow.embedded.BrokerMain;
 import io.newsflow.processor.StreamsProcessorMain;
 import io.newsflow.producer.ProducerMain;
 import io.newsflow.sink.SinkMain;
+import io.newsflow.subscriber.ThemeSubscriber;
 
 import java.util.Arrays;
 
@@ -24,6 +25,7 @@ public final class Newsflow {
               process   run the Kafka Streams job  --bootstrap-servers HOST:PORT [--state-dir DIR] [--threads N] [--themes FILE]
               sink      write enriched articles    --bootstrap-servers HOST:PORT [--to file|postgres] [--out FILE]
                         [--jdbc-url jdbc:postgresql://127.0.0.1:5432/test] [--jdbc-user postgres] [--jdbc-password P]
+              subscribe example downstream service: a line per article of one theme  --theme CBDC [--bootstrap-servers HOST:PORT]
               broker    run a single-node KRaft broker in this process  [--data-dir DIR] [--port N]
               eval      precision/recall of the classifier  --input FILE.jsonl|DIR --labels FILE.tsv [--themes FILE]
               bench-classify  microseconds per article for the classifier  [--input FILE.jsonl|DIR]
@@ -41,6 +43,7 @@ public final class Newsflow {
                 case "produce" -> System.exit(ProducerMain.run(rest));
                 case "process" -> StreamsProcessorMain.main(rest);
                 case "sink" -> SinkMain.main(rest);
+                case "subscribe" -> ThemeSubscriber.main(rest);
                 case "broker" -> BrokerMain.main(rest);
                 case "eval" -> System.exit(ClassifierEvaluation.run(rest, System.out));
                 case "bench-classify" -> System.exit(ClassifierBenchmark.run(rest, System.out));
