@@ -7,6 +7,7 @@ import io.newsflow.model.Topics;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.tools.StreamsResetter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,9 +50,12 @@ public final class StreamsProcessorApp implements AutoCloseable {
         }
         DedupSettings dedup = new DedupSettings(config.dedup().nearThreshold(), config.dedup().retention(), ownerGroups);
         Topology topology = NewsflowTopology.build(dedup, classifier, config.themeTopicPrefix());
+        if (reset) {
+            resetApplication(config);
+        }
         KafkaStreams streams = new KafkaStreams(topology, config.streamsProperties());
         if (reset) {
-            streams.cleanUp(); // local state only; offsets are reset by the caller before start
+            streams.cleanUp(); // the local half of a reset: this instance's state directory
         }
         streams.setUncaughtExceptionHandler(e -> {
             log.error("stream thread failed; replacing it", e);
@@ -62,6 +66,24 @@ public final class StreamsProcessorApp implements AutoCloseable {
                 config.streamsProperties().get(StreamsConfig.APPLICATION_ID_CONFIG), ownerGroups,
                 dedup.nearThreshold(), dedup.retention());
         return new StreamsProcessorApp(streams);
+    }
+
+    /**
+     * Deliberate reprocessing from the beginning, with Kafka's own StreamsResetter: input offsets back to the
+     * start, internal repartition and changelog topics deleted. Every instance must be stopped first.
+     */
+    private static void resetApplication(ProcessorConfig config) {
+        String appId = String.valueOf(config.streamsProperties().get(StreamsConfig.APPLICATION_ID_CONFIG));
+        int exit = new StreamsResetter().execute(new String[] {
+            "--bootstrap-server", config.bootstrapServers(),
+            "--application-id", appId,
+            "--input-topics", Topics.ARTICLES,
+            "--to-earliest",
+            "--force"});
+        if (exit != 0) {
+            throw new IllegalStateException("resetting " + appId + " failed (StreamsResetter exit " + exit + ")");
+        }
+        log.info("processor {} reset: it reprocesses {} from the beginning", appId, Topics.ARTICLES);
     }
 
     /** Blocks until the instance is RUNNING (or the timeout passes). */

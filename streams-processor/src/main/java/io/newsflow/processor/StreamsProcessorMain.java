@@ -11,8 +11,9 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code process --bootstrap-servers HOST:PORT [--state-dir DIR] [--threads N] [--themes FILE]
- * [--near-threshold 0.7] [--retention-days 30] [--partitions 3] [--application-id ID]}: runs the topology until
- * Ctrl-C.
+ * [--near-threshold 0.7] [--retention-days 30] [--partitions 3] [--application-id ID] [--reset]}: runs the
+ * topology until Ctrl-C. A restart resumes from the committed offsets and state; {@code --reset} deliberately
+ * reprocesses everything from the beginning.
  */
 public final class StreamsProcessorMain {
     private StreamsProcessorMain() {
@@ -41,9 +42,9 @@ public final class StreamsProcessorMain {
     }
 
     public static void main(String[] argv) throws Exception {
-        Args args = Args.parse(argv, OPTIONS, Set.of());
+        Args args = Args.parse(argv, OPTIONS, Set.of("reset"));
         ProcessorConfig config = config(args);
-        StreamsProcessorApp app = StreamsProcessorApp.start(config, args.getInt("partitions", 3), false);
+        StreamsProcessorApp app = StreamsProcessorApp.start(config, args.getInt("partitions", 3), args.has("reset"));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             app.close();
