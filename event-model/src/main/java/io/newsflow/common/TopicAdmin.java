@@ -45,6 +45,10 @@ public final class TopicAdmin implements AutoCloseable {
                     throw e;
                 }
             }
+            // A created topic is not at once visible to every metadata request: wait until it describes.
+            for (NewTopic t : missing) {
+                awaitDescribable(t.name());
+            }
         } catch (Exception e) {
             throw new IllegalStateException("cannot create topics " + partitionsByTopic.keySet() + ": " + e.getMessage(), e);
         }
@@ -62,6 +66,16 @@ public final class TopicAdmin implements AutoCloseable {
             throw new IllegalStateException("cannot describe topic " + topic + ": " + e.getCause().getMessage(), e);
         } catch (Exception e) {
             throw new IllegalStateException("cannot describe topic " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void awaitDescribable(String topic) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (partitions(topic) < 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topic " + topic + " was created but is still unknown after 30 s");
+            }
+            Thread.sleep(50);
         }
     }
 
