@@ -13,64 +13,131 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * Appends enriched articles to a JSON Lines file, exactly once. After each batch the data is fsynced, then a small
- * checkpoint holding the file length, the source cluster id and the next offset of every partition replaces the old one by atomic rename.
- * On open the file is cut back to the checkpointed length and consumption resumes at the checkpointed offsets, so
- * a crash at any instant leaves every article exactly once. An event whose content (ignoring processedAt) equals
- * the last line written for its id is a re-delivery and is not written again.
+ * checkpoint (active file length, number of rolled segments, source cluster id, next offset of every partition)
+ * replaces the old one by atomic rename. On open the active file is cut back to the checkpointed length and
+ * consumption resumes at the checkpointed offsets, so a crash at any instant leaves every article exactly once.
+ *
+ * <p>The file rolls when it reaches a size or an age: the active file {@code name.jsonl} is renamed to
+ * {@code name.000001.jsonl} (then {@code .000002} ...) and a fresh one started; a crash between the rename and the
+ * checkpoint is finished on the next open. An event whose content (ignoring processedAt) equals the last line
+ * written for its id, in any segment, is a re-delivery and is not written again.
  */
 public final class JsonlFileSink implements EnrichedArticleWriter {
 
+    /** Roll policy: 0 disables a limit. */
+    public record Rolling(long maxBytes, Duration maxAge) {
+        public static final Rolling NEVER = new Rolling(0, Duration.ZERO);
+
+        boolean due(long length, long openedAtMs, long nowMs) {
+            return length > 0 && ((maxBytes > 0 && length >= maxBytes)
+                    || (!maxAge.isZero() && nowMs - openedAtMs >= maxAge.toMillis()));
+        }
+    }
+
     private final Path dataFile;
     private final Path checkpointFile;
-    private final FileChannel channel;
+    private final Rolling rolling;
     private final Map<TopicPartition, Long> nextOffsets = new HashMap<>();
     private final Map<String, Integer> contentHashById = new HashMap<>();
+    private FileChannel channel;
     private long length;
+    private int segments;
+    private long openedAtMs;
     private long linesWritten;
     private String clusterId;
 
     public JsonlFileSink(Path dataFile) throws IOException {
+        this(dataFile, Rolling.NEVER);
+    }
+
+    public JsonlFileSink(Path dataFile, Rolling rolling) throws IOException {
         this.dataFile = dataFile.toAbsolutePath();
         this.checkpointFile = Path.of(this.dataFile + ".checkpoint");
+        this.rolling = rolling;
         Path parent = this.dataFile.getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
         Checkpoint checkpoint = Checkpoint.read(checkpointFile);
-        this.channel = FileChannel.open(this.dataFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.READ);
-        // Anything past the checkpointed length was written after the last checkpoint: its offsets are replayed.
-        this.length = checkpoint.length();
-        channel.truncate(length);
         nextOffsets.putAll(checkpoint.offsets());
         clusterId = checkpoint.clusterId();
-        indexExistingLines();
+        segments = checkpoint.segments();
+        length = checkpoint.length();
+        if (!Files.exists(this.dataFile) && Files.exists(segment(segments + 1))) {
+            // crashed after renaming the active file and before checkpointing the roll: finish the roll
+            segments++;
+            length = 0;
+            checkpoint();
+        }
+        openActive();
+        // Anything past the checkpointed length was written after the last checkpoint: its offsets are replayed.
+        channel.truncate(length);
+        for (int s = 1; s <= segments; s++) {
+            index(segment(s));
+        }
+        index(this.dataFile);
     }
 
-    private void indexExistingLines() throws IOException {
-        if (length == 0) {
+    private void openActive() throws IOException {
+        channel = FileChannel.open(dataFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+        openedAtMs = System.currentTimeMillis();
+    }
+
+    /** The n-th rolled segment: {@code name.00000n.jsonl} next to the active {@code name.jsonl}. */
+    Path segment(int n) {
+        return segmentOf(dataFile, n);
+    }
+
+    private static Path segmentOf(Path active, int n) {
+        String name = active.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String base = dot > 0 ? name.substring(0, dot) : name;
+        String ext = dot > 0 ? name.substring(dot) : "";
+        return active.resolveSibling(String.format("%s.%06d%s", base, n, ext));
+    }
+
+    /** All files holding output, oldest first: rolled segments, then the active file. */
+    public List<Path> files() {
+        List<Path> files = new ArrayList<>();
+        for (int s = 1; s <= segments; s++) {
+            files.add(segment(s));
+        }
+        files.add(dataFile);
+        return files;
+    }
+
+    private void index(Path file) throws IOException {
+        if (!Files.exists(file)) {
             return;
         }
-        try (var lines = Files.lines(dataFile, StandardCharsets.UTF_8)) {
-            lines.forEach(line -> {
-                if (!line.isBlank()) {
-                    try {
-                        JsonNode node = JsonSerde.MAPPER.readTree(line);
-                        contentHashById.put(node.path("id").asText(), contentHash(node));
-                        linesWritten++;
-                    } catch (IOException e) {
-                        throw new IllegalStateException("sink file " + dataFile + " holds a line that is not JSON", e);
-                    }
-                }
-            });
+        for (JsonNode node : readLines(file)) {
+            contentHashById.put(node.path("id").asText(), contentHash(node));
+            linesWritten++;
         }
+    }
+
+    private static List<JsonNode> readLines(Path file) throws IOException {
+        List<JsonNode> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (!line.isBlank()) {
+                try {
+                    rows.add(JsonSerde.MAPPER.readTree(line));
+                } catch (IOException e) {
+                    throw new IOException("sink file " + file + " holds a line that is not JSON", e);
+                }
+            }
+        }
+        return rows;
     }
 
     /**
@@ -86,7 +153,7 @@ public final class JsonlFileSink implements EnrichedArticleWriter {
         return Map.copyOf(nextOffsets);
     }
 
-    /** Writes a batch, fsyncs it, then checkpoints. Returns how many lines were appended. */
+    /** Writes a batch, fsyncs it, then checkpoints (and rolls when due). Returns how many lines were appended. */
     @Override
     public int write(List<Entry> batch) throws IOException {
         StringBuilder out = new StringBuilder();
@@ -118,10 +185,27 @@ public final class JsonlFileSink implements EnrichedArticleWriter {
             channel.force(false);
         }
         if (!batch.isEmpty()) {
-            new Checkpoint(length, clusterId, nextOffsets).write(checkpointFile);
+            checkpoint();
         }
         linesWritten += appended;
+        if (rolling.due(length, openedAtMs, System.currentTimeMillis())) {
+            roll();
+        }
         return appended;
+    }
+
+    /** Seals the active file as the next segment and starts an empty one; the checkpoint records it last. */
+    private void roll() throws IOException {
+        channel.close();
+        Files.move(dataFile, segment(segments + 1), StandardCopyOption.ATOMIC_MOVE);
+        segments++;
+        length = 0;
+        checkpoint();
+        openActive();
+    }
+
+    private void checkpoint() throws IOException {
+        new Checkpoint(length, segments, clusterId, nextOffsets).write(checkpointFile);
     }
 
     private static int contentHash(JsonNode node) {
@@ -143,10 +227,10 @@ public final class JsonlFileSink implements EnrichedArticleWriter {
 
     @Override
     public List<JsonNode> readBack() throws IOException {
-        List<JsonNode> rows = new java.util.ArrayList<>();
-        for (String line : Files.readAllLines(dataFile, StandardCharsets.UTF_8)) {
-            if (!line.isBlank()) {
-                rows.add(JsonSerde.MAPPER.readTree(line));
+        List<JsonNode> rows = new ArrayList<>();
+        for (Path f : files()) {
+            if (Files.exists(f)) {
+                rows.addAll(readLines(f));
             }
         }
         return rows;
@@ -162,11 +246,23 @@ public final class JsonlFileSink implements EnrichedArticleWriter {
         channel.close();
     }
 
-    /** The checkpoint: data file length plus next offset per partition, replaced atomically. */
-    record Checkpoint(long length, String clusterId, Map<TopicPartition, Long> offsets) {
+    /** Deletes a sink's output: the active file, its rolled segments and its checkpoint. */
+    public static void deleteOutput(Path dataFile) throws IOException {
+        Path active = dataFile.toAbsolutePath();
+        Path checkpoint = Path.of(active + ".checkpoint");
+        int segments = Checkpoint.read(checkpoint).segments();
+        for (int s = 1; s <= segments + 1; s++) { // +1: a roll interrupted before its checkpoint
+            Files.deleteIfExists(segmentOf(active, s));
+        }
+        Files.deleteIfExists(active);
+        Files.deleteIfExists(checkpoint);
+    }
+
+    /** The checkpoint, replaced atomically after the data it describes is on disk. */
+    record Checkpoint(long length, int segments, String clusterId, Map<TopicPartition, Long> offsets) {
         static Checkpoint read(Path file) throws IOException {
             if (!Files.exists(file)) {
-                return new Checkpoint(0, null, Map.of());
+                return new Checkpoint(0, 0, null, Map.of());
             }
             JsonNode node = JsonSerde.MAPPER.readTree(file.toFile());
             Map<TopicPartition, Long> offsets = new HashMap<>();
@@ -177,21 +273,22 @@ public final class JsonlFileSink implements EnrichedArticleWriter {
                         f.getValue().asLong());
             });
             JsonNode cluster = node.get("clusterId");
-            return new Checkpoint(node.path("length").asLong(), cluster == null || cluster.isNull() ? null : cluster.asText(), offsets);
+            return new Checkpoint(node.path("length").asLong(), node.path("segments").asInt(),
+                    cluster == null || cluster.isNull() ? null : cluster.asText(), offsets);
         }
 
         void write(Path file) throws IOException {
             Map<String, Long> byName = new TreeMap<>();
             offsets.forEach((tp, o) -> byName.put(tp.toString(), o));
-            Map<String, Object> content = new java.util.LinkedHashMap<>();
+            Map<String, Object> content = new LinkedHashMap<>();
             content.put("length", length);
+            content.put("segments", segments);
             content.put("clusterId", clusterId);
             content.put("offsets", byName);
-            byte[] json = JsonSerde.MAPPER.writeValueAsBytes(content);
             Path tmp = Path.of(file + ".tmp");
             try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
-                c.write(ByteBuffer.wrap(json));
+                c.write(ByteBuffer.wrap(JsonSerde.MAPPER.writeValueAsBytes(content)));
                 c.force(true);
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class JsonlFileSinkTest {
     private static final TopicPartition P0 = new TopicPartition("articles-enriched", 0);
@@ -76,5 +77,38 @@ class JsonlFileSinkTest {
             sink.write(List.of(entry(P0, 0, "a", "x"), entry(P0, 1, "c", "z")));
         }
         assertEquals(List.of("a", "b", "c"), ids(file));
+    }
+
+    @Test
+    void shouldRollBySizeAndFinishARollInterruptedByACrash() throws Exception {
+        Path file = dir.resolve("out.jsonl");
+        JsonlFileSink.Rolling small = new JsonlFileSink.Rolling(100, java.time.Duration.ZERO);
+        List<String> expected = new java.util.ArrayList<>();
+        long offset = 0;
+        try (JsonlFileSink sink = new JsonlFileSink(file, small)) {
+            sink.resumeOffsets("c1");
+            for (int i = 0; i < 6; i++) {
+                String id = "r" + i;
+                expected.add(id);
+                sink.write(List.of(entry(P0, offset++, id, "body " + i)));
+            }
+            assertTrue(sink.files().size() > 2, "several segments were rolled: " + sink.files());
+        }
+        // a crash in the middle of a roll: the active file renamed, the checkpoint not yet replaced
+        int segmentsBefore;
+        try (JsonlFileSink sink = new JsonlFileSink(file, small)) {
+            segmentsBefore = sink.files().size() - 1;
+            sink.resumeOffsets("c1");
+            sink.write(List.of(entry(P0, offset++, "r6", "body 6")));
+            expected.add("r6");
+            Files.move(file, sink.segment(segmentsBefore + 1));
+        }
+        try (JsonlFileSink sink = new JsonlFileSink(file, small)) {
+            assertEquals(Map.of(P0, offset), sink.resumeOffsets("c1"));
+            sink.write(List.of(entry(P0, offset - 1, "r6", "body 6"), entry(P0, offset++, "r7", "body 7")));
+            expected.add("r7");
+            List<String> ids = sink.readBack().stream().map(n -> n.path("id").asText()).toList();
+            assertEquals(expected, ids, "every article exactly once, in order, across segments");
+        }
     }
 }

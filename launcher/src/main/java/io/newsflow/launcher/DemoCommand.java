@@ -52,8 +52,7 @@ final class DemoCommand {
         Path work = Files.createTempDirectory(Files.createDirectories(Path.of("state")), "demo-");
         boolean toFile = args.get("sink", "file").equals("file");
         if (toFile) { // a demo run starts a fresh file; the PostgreSQL table is upserted instead
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(Path.of(out.toAbsolutePath() + ".checkpoint"));
+            JsonlFileSink.deleteOutput(out);
         }
 
         EmbeddedKafkaBroker broker = null;
