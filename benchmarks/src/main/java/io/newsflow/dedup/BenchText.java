@@ -12,11 +12,11 @@ final class BenchText {
     /** Exactly 100 words (letter/digit runs). */
     static final String PARAGRAPH_100 = "Bitcoin fell sharply on Tuesday after regulators in Washington signalled "
             + "that a long-awaited framework for stablecoin issuers would arrive before the summer, pushing traders "
-            + "to cut exposure across the largest exchanges. The token dropped nearly six percent to its lowest level "
-            + "in three weeks, while ether and solana followed with smaller losses. Analysts at two brokerages said "
+            + "to cut exposure across large exchanges. The token dropped six percent to its lowest level "
+            + "in three weeks, while ether and solana followed with losses. Analysts at two brokerages said "
             + "the move reflected positioning rather than panic, noting that futures funding rates had been elevated "
             + "for days. “The market was crowded and needed an excuse,” one strategist said, adding that spot "
-            + "volumes remained healthy and institutional inflows into listed funds had not reversed so far this week.";
+            + "volumes remained healthy and institutional inflows into listed funds had not reversed this week.";
 
     /** Ten paragraphs of 60 to 110 words. */
     static final List<String> ARTICLE_10 = List.of(
