@@ -29,6 +29,7 @@ public final class Newsflow {
               broker    run a single-node KRaft broker in this process  [--data-dir DIR] [--port N]
               eval      precision/recall of the classifier  --input FILE.jsonl|DIR --labels FILE.tsv [--themes FILE]
               bench-classify  microseconds per article for the classifier  [--input FILE.jsonl|DIR]
+              bench     end-to-end pipeline vs pass-through baseline  [--articles N] [--partitions P] [--threads T] (bench --help)
             """;
 
     public static void main(String[] argv) throws Exception {
@@ -40,6 +41,7 @@ public final class Newsflow {
         try {
             switch (argv[0]) {
                 case "demo" -> System.exit(DemoCommand.run(rest));
+                case "bench" -> System.exit(BenchCommand.run(rest));
                 case "produce" -> System.exit(ProducerMain.run(rest));
                 case "process" -> StreamsProcessorMain.main(rest);
                 case "sink" -> SinkMain.main(rest);

@@ -1,0 +1,418 @@
+package io.newsflow.launcher.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.newsflow.dedup.ArticleText;
+import io.newsflow.dedup.DedupSettings;
+import io.newsflow.model.Article;
+import io.newsflow.model.JsonSerde;
+import io.newsflow.model.Topics;
+import io.newsflow.processor.ProcessorConfig;
+import io.newsflow.processor.StreamsProcessorApp;
+import io.newsflow.producer.ArticlePublisher;
+import io.newsflow.sink.EnrichedArticleSink;
+import io.newsflow.sink.JsonlFileSink;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * One measured run: fresh topics, a fresh application id, then publish N articles and wait until the sink file
+ * holds all of them. PIPELINE runs the real newsflow topology ({@link StreamsProcessorApp}); BASELINE runs a
+ * pass-through topology (articles → articles-enriched, bytes unchanged) with the very same Streams properties
+ * ({@link ProcessorConfig#streamsProperties()}, exactly_once_v2 included). Both feed the same sink
+ * ({@link EnrichedArticleSink} + {@link JsonlFileSink}).
+ */
+public final class BenchRun {
+    public enum Mode { PIPELINE, BASELINE }
+
+    /** How the runs are configured; the same for every run of one invocation. */
+    public record Setup(String bootstrap, Admin admin, BenchData data, int articles, int partitions, int threads,
+                        double rate, Path workDir, PrintStream progress) {
+    }
+
+    /** Output-side counts read back from the sink file after the run (outside the measured window). */
+    public record SinkStats(long lines, long paragraphsIn, long paragraphsKept, long removedExact, long removedNear) {
+    }
+
+    /** Everything measured in one run. Latencies are in ms, sorted. */
+    public record Result(String label, Mode mode, int articles, long paragraphs, double seconds, double articlesPerSec,
+                         double paragraphsPerSec, double[] latencyMsSorted, long heapUsedAfterGc, long rssBytes,
+                         long stateBytes, List<double[]> timeline, SinkStats sink) {
+        public double percentile(double p) {
+            return BenchRun.percentile(latencyMsSorted, p);
+        }
+    }
+
+    private static final Duration STALL = Duration.ofMinutes(2);
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
+
+    private BenchRun() {
+    }
+
+    public static Result run(Setup s, Mode mode, String label, boolean quiet) throws Exception {
+        String appId = "newsflow-bench-" + label + "-" + Long.toHexString(System.nanoTime() & 0xFFFFFFL);
+        resetTopics(s.admin(), s.partitions());
+        Path stateDir = s.workDir().resolve("state");
+        Path sinkFile = s.workDir().resolve("sink-" + label + ".jsonl");
+        Files.deleteIfExists(sinkFile);
+        Files.deleteIfExists(Path.of(sinkFile + ".checkpoint"));
+        ProcessorConfig config = new ProcessorConfig(s.bootstrap(), appId, stateDir, s.threads(),
+                new DedupSettings(DedupSettings.DEFAULT_NEAR_THRESHOLD, DedupSettings.DEFAULT_RETENTION, 1), null);
+
+        int n = s.articles();
+        long[] publishNanos = new long[n];
+        long[] latencyNanos = new long[n];
+        StreamsProcessorApp pipeline = null;
+        KafkaStreams baseline = null;
+        EnrichedArticleSink sink = null;
+        Thread sinkThread = null;
+        SinkTailer tailer = new SinkTailer(sinkFile, publishNanos, latencyNanos);
+        Thread tailerThread = new Thread(tailer, "bench-tailer");
+        Thread publisherThread = null;
+        AtomicReference<Throwable> publishError = new AtomicReference<>();
+        AtomicLong published = new AtomicLong();
+        AtomicLong paragraphs = new AtomicLong();
+        try {
+            if (mode == Mode.PIPELINE) {
+                pipeline = StreamsProcessorApp.start(config, s.partitions(), false);
+            } else {
+                baseline = new KafkaStreams(passThrough(), config.streamsProperties());
+                baseline.start();
+            }
+            sink = new EnrichedArticleSink(s.bootstrap(), new JsonlFileSink(sinkFile));
+            sinkThread = new Thread(sink, "bench-sink");
+            sinkThread.start();
+            tailerThread.start();
+            if (!awaitRunning(pipeline != null ? pipeline.streams() : baseline, Duration.ofSeconds(90))) {
+                throw new IllegalStateException(label + ": Kafka Streams did not reach RUNNING within 90 s");
+            }
+
+            long start = System.nanoTime();
+            publisherThread = new Thread(() -> {
+                try (ArticlePublisher publisher = new ArticlePublisher(s.bootstrap(), Topics.ARTICLES,
+                        p -> publishError.compareAndSet(null, new IllegalStateException(p)))) {
+                    for (int i = 0; i < n; i++) {
+                        Article a = s.data().article(i);
+                        paragraphs.addAndGet(ArticleText.paragraphs(a).size());
+                        if (s.rate() > 0) {
+                            long due = start + (long) (i * 1e9 / s.rate());
+                            long wait = due - System.nanoTime();
+                            if (wait > 0) {
+                                TimeUnit.NANOSECONDS.sleep(wait);
+                            }
+                        }
+                        publishNanos[i] = System.nanoTime();
+                        publisher.publish(a);
+                        published.set(i + 1);
+                    }
+                    publisher.flush();
+                } catch (Throwable t) {
+                    publishError.compareAndSet(null, t);
+                }
+            }, "bench-publisher");
+            publisherThread.start();
+
+            List<double[]> timeline = new ArrayList<>();
+            long lastPrint = start;
+            long lastSeen = -1;
+            long lastChange = start;
+            long rateFromT = start;
+            long rateFromSeen = 0;
+            while (tailer.seen() < n) {
+                Thread.sleep(250);
+                long now = System.nanoTime();
+                long seen = tailer.seen();
+                timeline.add(new double[] {(now - start) / 1e9, published.get(), seen});
+                if (publishError.get() != null) {
+                    throw new IllegalStateException(label + ": publishing failed: " + publishError.get().getMessage(),
+                            publishError.get());
+                }
+                if (seen != lastSeen) {
+                    lastSeen = seen;
+                    lastChange = now;
+                } else if (now - lastChange > STALL.toNanos()) {
+                    throw new IllegalStateException(String.format("%s: no progress for %d s at %d/%d in the sink "
+                            + "(dead-lettered: %d)", label, STALL.toSeconds(), seen, n, dlqCount(s.admin())));
+                }
+                if (!quiet && now - lastPrint >= PROGRESS_EVERY.toNanos()) {
+                    double rate = (seen - rateFromSeen) / ((now - rateFromT) / 1e9);
+                    String eta = rate > 0 ? String.format("%.0fs", (n - seen) / rate) : "?";
+                    s.progress().printf("bench: [%s] published %d/%d processed %d/%d rate %.0f articles/s ETA %s%n",
+                            label, published.get(), n, seen, n, rate, eta);
+                    lastPrint = now;
+                    rateFromT = now;
+                    rateFromSeen = seen;
+                }
+            }
+            long end = tailer.lastSeenNanos();
+            timeline.add(new double[] {(end - start) / 1e9, n, n});
+            double seconds = (end - start) / 1e9;
+            publisherThread.join();
+
+            long heap = heapAfterGc();
+            long rss = rssBytes();
+            if (pipeline != null) {
+                pipeline.close();
+                pipeline = null;
+            } else {
+                baseline.close(Duration.ofSeconds(15));
+                baseline = null;
+            }
+            long state = directorySize(stateDir.resolve(appId));
+
+            double[] lat = new double[n];
+            for (int i = 0; i < n; i++) {
+                lat[i] = latencyNanos[i] / 1e6;
+            }
+            Arrays.sort(lat);
+            sink.stop();
+            sinkThread.join(10_000);
+            sink.close();
+            sink = null;
+            tailer.stop();
+            tailerThread.join(10_000);
+            SinkStats stats = sinkStats(sinkFile);
+            return new Result(label, mode, n, paragraphs.get(), seconds, n / seconds, paragraphs.get() / seconds, lat,
+                    heap, rss, state, timeline, stats);
+        } finally {
+            if (publisherThread != null) {
+                publisherThread.interrupt();
+                publisherThread.join(10_000);
+            }
+            if (pipeline != null) {
+                pipeline.close();
+            }
+            if (baseline != null) {
+                baseline.close(Duration.ofSeconds(15));
+            }
+            if (sink != null) {
+                sink.stop();
+                sinkThread.join(10_000);
+                sink.close();
+            }
+            tailer.stop();
+            tailerThread.join(10_000);
+            deleteRecursively(stateDir.resolve(appId));
+            Files.deleteIfExists(sinkFile);
+            Files.deleteIfExists(Path.of(sinkFile + ".checkpoint"));
+            deleteTopics(s.admin(), internalTopics(s.admin(), appId));
+        }
+    }
+
+    /** The baseline: read each article's bytes, write them unchanged. */
+    static Topology passThrough() {
+        StreamsBuilder b = new StreamsBuilder();
+        b.stream(Topics.ARTICLES, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("read-articles"))
+                .to(Topics.ENRICHED, Produced.with(Serdes.String(), Serdes.ByteArray()).withName("write-unchanged"));
+        return b.build();
+    }
+
+    private static boolean awaitRunning(KafkaStreams streams, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            KafkaStreams.State st = streams.state();
+            if (st == KafkaStreams.State.RUNNING) {
+                return true;
+            }
+            if (st == KafkaStreams.State.ERROR || st == KafkaStreams.State.NOT_RUNNING) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    // ------------------------------------------------------------------------------------------------ topics
+
+    static final List<String> PIPELINE_TOPICS = List.of(Topics.ARTICLES, Topics.ENRICHED, Topics.DLQ);
+
+    /** Deletes the pipeline's topics (if present), waits until they are gone, creates them with P partitions. */
+    static void resetTopics(Admin admin, int partitions) throws Exception {
+        deleteTopics(admin, PIPELINE_TOPICS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                admin.createTopics(PIPELINE_TOPICS.stream()
+                        .map(t -> new NewTopic(t, Optional.of(partitions), Optional.empty())).toList())
+                        .all().get(30, TimeUnit.SECONDS);
+                break;
+            } catch (ExecutionException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                // TopicExistsException while a deletion completes: retry
+                deleteTopics(admin, PIPELINE_TOPICS);
+                Thread.sleep(200);
+            }
+        }
+        while (System.nanoTime() < deadline) {
+            try {
+                Map<String, TopicDescription> d = admin.describeTopics(PIPELINE_TOPICS).allTopicNames()
+                        .get(10, TimeUnit.SECONDS);
+                boolean ready = d.values().stream().allMatch(td -> td.partitions().size() == partitions
+                        && td.partitions().stream().map(TopicPartitionInfo::leader).allMatch(l -> l != null && !l.isEmpty()));
+                if (ready) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                // not visible yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("topics " + PIPELINE_TOPICS + " have no leaders after 60 s");
+    }
+
+    static void deleteTopics(Admin admin, List<String> topics) throws Exception {
+        Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        List<String> present = topics.stream().filter(existing::contains).toList();
+        if (present.isEmpty()) {
+            return;
+        }
+        try {
+            admin.deleteTopics(present).all().get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                throw e;
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            Set<String> now = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            if (present.stream().noneMatch(now::contains)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    static List<String> internalTopics(Admin admin, String appId) throws Exception {
+        return admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+                .filter(t -> t.startsWith(appId + "-")).collect(Collectors.toList());
+    }
+
+    private static long dlqCount(Admin admin) {
+        try {
+            Map<TopicPartition, OffsetSpec> req = new HashMap<>();
+            admin.describeTopics(List.of(Topics.DLQ)).allTopicNames().get(10, TimeUnit.SECONDS).get(Topics.DLQ)
+                    .partitions().forEach(p -> req.put(new TopicPartition(Topics.DLQ, p.partition()), OffsetSpec.latest()));
+            return admin.listOffsets(req).all().get(10, TimeUnit.SECONDS).values().stream()
+                    .mapToLong(r -> r.offset()).sum();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ measures
+
+    static long heapAfterGc() {
+        for (int k = 0; k < 3; k++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /** VmRSS of this process from /proc/self/status, or -1 off Linux. */
+    static long rssBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux
+        }
+        return -1;
+    }
+
+    static long directorySize(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        }
+    }
+
+    static double percentile(double[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int idx = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, idx))];
+    }
+
+    private static SinkStats sinkStats(Path file) throws IOException {
+        long lines = 0, in = 0, kept = 0, exact = 0, near = 0;
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                lines++;
+                JsonNode node = JsonSerde.MAPPER.readTree(line);
+                if (!node.has("paragraphsIn")) {
+                    continue; // baseline: the article as published
+                }
+                in += node.path("paragraphsIn").asLong();
+                kept += node.path("paragraphsKept").asLong();
+                for (JsonNode removed : node.path("removedParagraphs")) {
+                    if ("EXACT".equals(removed.path("kind").asText())) {
+                        exact++;
+                    } else {
+                        near++;
+                    }
+                }
+            }
+        }
+        return new SinkStats(lines, in, kept, exact, near);
+    }
+
+    static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
