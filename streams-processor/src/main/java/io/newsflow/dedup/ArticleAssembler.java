@@ -13,6 +13,8 @@ import io.newsflow.model.RemovedParagraph;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,14 +31,18 @@ public final class ArticleAssembler implements Processor<String, VerdictBatch, S
     private static final Logger log = LoggerFactory.getLogger(ArticleAssembler.class);
 
     private final String pendingStoreName;
+    private final String verdictStoreName;
     private final DuplicateResolver resolver;
     private final ThemeClassifier classifier;
     private final ParagraphFingerprinter fingerprinter = new ParagraphFingerprinter();
     private ProcessorContext<String, EnrichedArticle> context;
     private KeyValueStore<String, PendingArticle> pending;
+    private KeyValueStore<String, VerdictBatch> received;
 
-    public ArticleAssembler(String pendingStoreName, DedupSettings settings, ThemeClassifier classifier) {
+    public ArticleAssembler(String pendingStoreName, String verdictStoreName, DedupSettings settings,
+                            ThemeClassifier classifier) {
         this.pendingStoreName = pendingStoreName;
+        this.verdictStoreName = verdictStoreName;
         this.resolver = new DuplicateResolver(settings.nearThreshold());
         this.classifier = classifier;
     }
@@ -45,6 +51,7 @@ public final class ArticleAssembler implements Processor<String, VerdictBatch, S
     public void init(ProcessorContext<String, EnrichedArticle> context) {
         this.context = context;
         this.pending = context.getStateStore(pendingStoreName);
+        this.received = context.getStateStore(verdictStoreName);
     }
 
     @Override
@@ -56,15 +63,25 @@ public final class ArticleAssembler implements Processor<String, VerdictBatch, S
             log.debug("verdict for {} seq {} has no pending article; ignored", verdict.articleId(), verdict.seq());
             return;
         }
-        List<VerdictBatch> verdicts = new ArrayList<>(waiting.verdicts());
-        if (verdicts.stream().anyMatch(v -> v.group() == verdict.group())) {
+        // Verdicts wait under their own small keys, so the parked article is written once, not once per verdict.
+        String verdictKey = key + '\u0001' + verdict.group();
+        if (received.get(verdictKey) != null) {
             return; // a group answers once per probe; ignore anything else
         }
-        verdicts.add(verdict);
-        if (verdicts.size() < waiting.groupsExpected()) {
-            pending.put(key, new PendingArticle(waiting.article(), waiting.version(), waiting.groupsExpected(), verdicts));
+        List<KeyValue<String, VerdictBatch>> earlier = new ArrayList<>();
+        try (KeyValueIterator<String, VerdictBatch> it = received.range(key + '\u0001', key + '\u0002')) {
+            it.forEachRemaining(earlier::add);
+        }
+        if (earlier.size() + 1 < waiting.groupsExpected()) {
+            received.put(verdictKey, verdict);
             return;
         }
+        List<VerdictBatch> verdicts = new ArrayList<>();
+        for (KeyValue<String, VerdictBatch> e : earlier) {
+            verdicts.add(e.value);
+            received.delete(e.key);
+        }
+        verdicts.add(verdict);
         pending.delete(key);
         context.forward(record.withKey(verdict.articleId()).withValue(enrich(waiting.article(), verdicts)));
     }

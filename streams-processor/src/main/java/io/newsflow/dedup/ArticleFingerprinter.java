@@ -69,7 +69,7 @@ public final class ArticleFingerprinter implements Processor<String, Article, St
                         .add(new ParagraphProbe(i, f.exact(), f.signature(), e.getValue()));
             }
         }
-        pending.put(PendingKeys.of(article.id(), seq), new PendingArticle(article, version, byGroup.size(), List.of()));
+        pending.put(PendingKeys.of(article.id(), seq), new PendingArticle(article, version, byGroup.size()));
         for (Map.Entry<Integer, List<ParagraphProbe>> e : byGroup.entrySet()) {
             context.forward(record.withKey(article.id())
                     .withValue(new ProbeBatch(article.id(), version, seq, partition, e.getKey(), e.getValue())));

@@ -33,7 +33,7 @@ public final class DedupRecords {
     public record VerdictBatch(String articleId, long seq, int sourcePartition, int group, List<Hit> hits) {
     }
 
-    /** An article waiting for the verdicts of every owner group it asked. */
-    public record PendingArticle(Article article, long version, int groupsExpected, List<VerdictBatch> verdicts) {
+    /** An article waiting for the verdicts of every owner group it asked (they wait in their own store). */
+    public record PendingArticle(Article article, long version, int groupsExpected) {
     }
 }

@@ -124,21 +124,12 @@ public final class DedupSerdes {
             out.write(article);
             out.writeLong(p.version());
             out.writeInt(p.groupsExpected());
-            out.writeInt(p.verdicts().size());
-            for (VerdictBatch v : p.verdicts()) {
-                writeVerdict(out, v);
-            }
         }, in -> {
             byte[] article = new byte[in.readInt()];
             in.readFully(article);
             long version = in.readLong();
             int expected = in.readInt();
-            int n = in.readInt();
-            List<VerdictBatch> verdicts = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                verdicts.add(readVerdict(in));
-            }
-            return new PendingArticle(ARTICLE.deserializer().deserialize(null, article), version, expected, verdicts);
+            return new PendingArticle(ARTICLE.deserializer().deserialize(null, article), version, expected);
         });
     }
 

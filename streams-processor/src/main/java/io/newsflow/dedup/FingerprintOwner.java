@@ -8,8 +8,13 @@ import io.newsflow.dedup.DedupRecords.VerdictBatch;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+
+import java.time.Duration;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,15 +22,20 @@ import java.util.List;
 /**
  * Step 2 of dedup, on the owner partition of a group of keys: every key has exactly one owner task, so "first
  * seen" is the order of this partition's log, whatever partition or instance the article came from. Registers
- * keys nobody holds yet and answers which keys another article already holds. Holders expire with the window
- * store's retention (and its changelog with them).
+ * keys nobody holds yet and answers which keys another article already holds.
+ *
+ * <p>Holders live in a timestamped key-value store (point lookups; a window store's range fetch per key cost
+ * several times more). A holder older than the retention counts as absent and is replaced; a stream-time
+ * punctuator deletes expired holders every hour, so the store and its changelog stay bounded.
  */
 public final class FingerprintOwner implements Processor<String, ProbeBatch, String, VerdictBatch> {
+
+    static final Duration SWEEP_INTERVAL = Duration.ofHours(1);
 
     private final String storeName;
     private final long retentionMs;
     private ProcessorContext<String, VerdictBatch> context;
-    private WindowStore<Long, Holder> holders;
+    private TimestampedKeyValueStore<Long, Holder> holders;
 
     public FingerprintOwner(String storeName, DedupSettings settings) {
         this.storeName = storeName;
@@ -36,6 +46,7 @@ public final class FingerprintOwner implements Processor<String, ProbeBatch, Str
     public void init(ProcessorContext<String, VerdictBatch> context) {
         this.context = context;
         this.holders = context.getStateStore(storeName);
+        context.schedule(SWEEP_INTERVAL, PunctuationType.STREAM_TIME, this::deleteExpired);
     }
 
     @Override
@@ -45,13 +56,14 @@ public final class FingerprintOwner implements Processor<String, ProbeBatch, Str
         List<Hit> hits = new ArrayList<>();
         for (ParagraphProbe p : batch.paragraphs()) {
             for (long key : p.keys()) {
-                Holder holder = liveHolder(key, now);
-                if (holder == null) {
-                    holders.put(key, new Holder(batch.articleId(), batch.version(), p.index(), p.exact(), p.signature()), now);
-                } else if (!holder.articleId().equals(batch.articleId())) {
+                ValueAndTimestamp<Holder> held = holders.get(key);
+                if (held == null || held.timestamp() < now - retentionMs) {
+                    holders.put(key, ValueAndTimestamp.make(
+                            new Holder(batch.articleId(), batch.version(), p.index(), p.exact(), p.signature()), now));
+                } else if (!held.value().articleId().equals(batch.articleId())) {
                     // Repeats inside one article (and an article's own earlier versions) are settled by the
                     // assembler from the article alone, so they stay deterministic whatever this store holds.
-                    hits.add(new Hit(p.index(), key, holder));
+                    hits.add(new Hit(p.index(), key, held.value()));
                 }
             }
         }
@@ -59,9 +71,17 @@ public final class FingerprintOwner implements Processor<String, ProbeBatch, Str
                 new VerdictBatch(batch.articleId(), batch.seq(), batch.sourcePartition(), batch.group(), hits)));
     }
 
-    private Holder liveHolder(long key, long now) {
-        try (WindowStoreIterator<Holder> it = holders.fetch(key, Math.max(0, now - retentionMs), now + retentionMs)) {
-            return it.hasNext() ? it.next().value : null;
+    private void deleteExpired(long streamTime) {
+        long cutoff = streamTime - retentionMs;
+        List<Long> expired = new ArrayList<>();
+        try (KeyValueIterator<Long, ValueAndTimestamp<Holder>> all = holders.all()) {
+            while (all.hasNext()) {
+                KeyValue<Long, ValueAndTimestamp<Holder>> e = all.next();
+                if (e.value.timestamp() < cutoff) {
+                    expired.add(e.key);
+                }
+            }
         }
+        expired.forEach(holders::delete);
     }
 }

@@ -21,7 +21,6 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
-import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 
@@ -31,7 +30,7 @@ import java.util.Set;
  * <pre>
  * articles ──► fingerprint-paragraphs ──(dedup-probes, by owner group)──► look-up-fingerprint-owners
  *                  │ parks article in                                           │ first-seen holders per key
- *                  ▼ pending-articles                                           ▼ (dedup-fingerprints window store)
+ *                  ▼ pending-articles                                           ▼ (dedup-fingerprints, expiring)
  * articles-enriched ◄── assemble-and-classify ◄──(dedup-verdicts, back to the article's partition)──┘
  * articles.theme.&lt;theme&gt; ◄── one filtered copy per theme the article carries (same transaction)
  * </pre>
@@ -45,6 +44,7 @@ public final class NewsflowTopology {
 
     public static final String PENDING_STORE = "pending-articles";
     public static final String FINGERPRINT_STORE = "dedup-fingerprints";
+    public static final String VERDICT_STORE = "pending-verdicts";
 
     private NewsflowTopology() {
     }
@@ -58,9 +58,11 @@ public final class NewsflowTopology {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(PENDING_STORE), Serdes.String(), DedupSerdes.pendingArticle()));
-        builder.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(FINGERPRINT_STORE, dedup.retention(), Duration.ofMillis(1), false),
-                Serdes.Long(), DedupSerdes.holder()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(VERDICT_STORE), Serdes.String(), DedupSerdes.verdictBatch()));
+        builder.addStateStore(Stores.timestampedKeyValueStoreBuilder(
+                Stores.persistentTimestampedKeyValueStore(FINGERPRINT_STORE), Serdes.Long(), DedupSerdes.holder())
+                .withCachingEnabled());
 
         KStream<String, EnrichedArticle> enriched = builder.stream(Topics.ARTICLES, Consumed.with(Serdes.String(), NewsflowSerdes.article()).withName("read-articles"))
                 // 1. validate, fingerprint, park the article; one probe record per owner group it needs
@@ -79,8 +81,8 @@ public final class NewsflowTopology {
                         .withNumberOfPartitions(dedup.ownerGroups())
                         .withStreamPartitioner((topic, key, verdict, n) -> Optional.of(Set.of(verdict.sourcePartition() % n))))
                 // 4. once every group has answered: drop repeats, classify what is kept
-                .process(() -> new ArticleAssembler(PENDING_STORE, dedup, classifier), Named.as("assemble-and-classify"),
-                        PENDING_STORE);
+                .process(() -> new ArticleAssembler(PENDING_STORE, VERDICT_STORE, dedup, classifier),
+                        Named.as("assemble-and-classify"), PENDING_STORE, VERDICT_STORE);
         enriched.to(Topics.ENRICHED, Produced.with(Serdes.String(), NewsflowSerdes.enriched()).withName("write-enriched"));
         // 5. subscribers of one theme read articles.theme.<theme>, written in the same transaction
         for (String theme : classifier.themeCodes()) {

@@ -159,4 +159,42 @@ class NewsflowTopologyTest {
         assertTrue(reasons.contains("has no body"), reasons);
         assertTrue(reasons.contains("has no text in its body"), reasons);
     }
+
+    @Test
+    void shouldForgetFingerprintsOlderThanTheRetention() {
+        driver.close();
+        ProcessorConfig config = new ProcessorConfig("unused:9092", "retention-test", stateDir.resolve("r"), 1,
+                new DedupSettings(0.7, Duration.ofDays(1), 3), null);
+        driver = new TopologyTestDriver(NewsflowTopology.build(config.dedup(), ThemeClassifier.defaults()),
+                config.streamsProperties());
+        articles = driver.createInputTopic(Topics.ARTICLES, new StringSerializer(), NewsflowSerdes.article().serializer());
+        enriched = driver.createOutputTopic(Topics.ENRICHED, new StringDeserializer(), NewsflowSerdes.enriched().deserializer());
+        String shared = "A paragraph long enough for band keys that two articles published days apart both carry.";
+        java.time.Instant t0 = java.time.Instant.parse("2026-01-01T00:00:00Z");
+
+        articles.pipeInput("old", article("old", shared), t0);
+        var store = driver.getTimestampedKeyValueStore(NewsflowTopology.FINGERPRINT_STORE);
+        long held = countEntries(store);
+        assertTrue(held > 1, "the paragraph's exact and band keys are held");
+        articles.pipeInput("within", article("within", shared), t0.plus(Duration.ofHours(20)));
+        articles.pipeInput("later", article("later", "Another paragraph, long enough for band keys, published three days later."),
+                t0.plus(Duration.ofDays(3)));
+        assertEquals(held, countEntries(store), "the first article's expired holders were deleted: state is bounded");
+        articles.pipeInput("again", article("again", shared), t0.plus(Duration.ofDays(3)).plus(Duration.ofHours(1)));
+
+        List<EnrichedArticle> out = enriched.readValuesToList();
+        assertEquals(1, out.get(1).removedParagraphs().size(), "a repeat within the retention is removed");
+        assertEquals(0, out.get(3).removedParagraphs().size(), "a fingerprint older than the retention is forgotten");
+    }
+
+    private static long countEntries(org.apache.kafka.streams.state.KeyValueStore<?, ?> store) {
+        long n = 0;
+        try (var it = store.all()) {
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+        }
+        return n;
+    }
 }
