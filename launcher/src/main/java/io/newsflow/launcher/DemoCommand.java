@@ -127,14 +127,16 @@ final class DemoCommand {
     }
 
     private static boolean waitForAll(long published, EnrichedArticleSink sink, DlqCounter dlq) throws InterruptedException {
+        long start = System.nanoTime();
         long lastDone = -1;
         long lastChange = System.nanoTime();
         long lastPrint = 0;
         while (true) {
             long done = sink.linesWritten() + dlq.count();
             if (done >= published) {
-                System.out.printf("demo: processed %d/%d (enriched %d, dead-lettered %d)%n", done, published,
-                        sink.linesWritten(), dlq.count());
+                double seconds = (System.nanoTime() - start) / 1e9;
+                System.out.printf("demo: processed %d/%d (enriched %d, dead-lettered %d) in %.1f s, %.0f articles/s%n",
+                        done, published, sink.linesWritten(), dlq.count(), seconds, done / seconds);
                 return true;
             }
             long now = System.nanoTime();

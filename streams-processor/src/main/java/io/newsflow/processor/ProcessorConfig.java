@@ -24,6 +24,7 @@ public record ProcessorConfig(String bootstrapServers, String applicationId, Pat
     public static final String DEFAULT_APPLICATION_ID = "newsflow-processor";
     /** Large articles are legal; internal records may carry a whole article's fingerprints. */
     public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
+    public static final String OVERRIDE_PREFIX = "newsflow.streams.";
 
     public Properties streamsProperties() {
         Properties p = new Properties();
@@ -41,6 +42,11 @@ public record ProcessorConfig(String bootstrapServers, String applicationId, Pat
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         p.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), MAX_RECORD_BYTES);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // Articles and verdicts share a task but need no timestamp alignment: never idle waiting for the other.
+        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
+        // Any Kafka Streams setting can be tuned without code: -Dnewsflow.streams.<name>=<value>
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(OVERRIDE_PREFIX))
+                .forEach(k -> p.put(k.substring(OVERRIDE_PREFIX.length()), System.getProperty(k)));
         return p;
     }
 }
