@@ -74,6 +74,8 @@ public final class NewsflowTopology {
                 .process(() -> new ArticleAssembler(PENDING_STORE, dedup, classifier), Named.as("assemble-and-classify"),
                         PENDING_STORE)
                 .to(Topics.ENRICHED, Produced.with(Serdes.String(), NewsflowSerdes.enriched()).withName("write-enriched"));
+        // dashboard read side (io.newsflow.views): its own sub-topologies on articles-enriched and articles-dlq
+        io.newsflow.views.DashboardViews.addTo(builder);
         return builder.build();
     }
 }
