@@ -19,9 +19,12 @@ public final class Newsflow {
 
               demo      run broker, processor and sink in-process on the input, print a summary, exit
                         [--input DIR|FILE.jsonl] [--out FILE] [--bootstrap-servers HOST:PORT] [--partitions N]
-                        [--themes FILE] [--near-threshold 0.7]
+                        [--themes FILE] [--near-threshold 0.7] [--serve [--port 8080]]
+                        --serve keeps everything running after the summary, with the dashboard at
+                        http://localhost:8080/ until Ctrl-C
               produce   publish articles           --bootstrap-servers HOST:PORT [--input DIR|FILE.jsonl|-]
               process   run the Kafka Streams job  --bootstrap-servers HOST:PORT [--state-dir DIR] [--threads N] [--themes FILE]
+                        [--port N [--http-host HOST]]  also serve the HTTP API and dashboard
               sink      write enriched articles    --bootstrap-servers HOST:PORT [--out FILE]
               broker    run a single-node KRaft broker in this process  [--data-dir DIR] [--port N]
               eval      precision/recall of the classifier  --input FILE.jsonl|DIR --labels FILE.tsv [--themes FILE]

@@ -169,7 +169,7 @@ public final class ApiServer implements AutoCloseable {
                 case "/", "/index.html" -> asset(ex, "index.html");
                 default -> {
                     if (article.matches()) {
-                        articleById(ex, URLDecoder.decode(article.group(1), StandardCharsets.UTF_8));
+                        articleById(ex, URLDecoder.decode(article.group(1), StandardCharsets.UTF_8), q);
                     } else if (ASSET.matcher(path).matches()) {
                         asset(ex, path.substring(1));
                     } else {
@@ -324,8 +324,16 @@ public final class ApiServer implements AutoCloseable {
         return out;
     }
 
-    /** The latest version of one article, from the instance that owns its partition. */
-    private void articleById(HttpExchange ex, String id) throws IOException {
+    /**
+     * The latest version of one article, from the instance that owns its partition. {@code wait} (ms, at most 5000)
+     * waits that long for an article not stored yet: the views are a commit behind the enriched topic, so a client
+     * that just saw an article on {@code /api/stream} asks with a short wait instead of retrying on 404.
+     */
+    private void articleById(HttpExchange ex, String id, Map<String, String> q) throws IOException {
+        int wait = integer(q, "wait", 0);
+        if (wait < 0 || wait > 5000) {
+            throw ApiException.badRequest("wait must be between 0 and 5000 ms, got " + wait);
+        }
         requireQueryable();
         KeyQueryMetadata md = streams.queryMetadataForKey(ViewStores.ARTICLES, id, Serdes.String().serializer());
         if (md == null || KeyQueryMetadata.NOT_AVAILABLE.equals(md)) {
@@ -339,6 +347,16 @@ public final class ApiServer implements AutoCloseable {
             return;
         }
         ArticleView view = local.article(md.partition(), id);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(wait);
+        while (view == null && System.nanoTime() < deadline && !closing) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            view = local.article(md.partition(), id);
+        }
         if (view == null) {
             throw new ApiException(404, "no article with id " + id);
         }
