@@ -149,7 +149,7 @@ public final class ApiServer implements AutoCloseable {
     // ---------------------------------------------------------------- dispatch
 
     private void handle(HttpExchange ex) {
-        try (ex) {
+        try {
             String path = ex.getRequestURI().getPath();
             if (!"GET".equals(ex.getRequestMethod()) && !"HEAD".equals(ex.getRequestMethod())) {
                 ex.getResponseHeaders().set("Allow", "GET, HEAD");
@@ -186,6 +186,8 @@ public final class ApiServer implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("HTTP {} failed", ex.getRequestURI(), e);
             error(ex, 500, "internal error: " + e);
+        } finally {
+            ex.close(); // after the catch blocks: an error answer is written to the open exchange
         }
     }
 

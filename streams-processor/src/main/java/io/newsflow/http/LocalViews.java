@@ -74,8 +74,16 @@ final class LocalViews {
 
     List<Bucket> themeCounts(int partition, ViewStores.Window window, long from, long to) {
         ReadOnlyWindowStore<String, Long> s = store(window.store, QueryableStoreTypes.windowStore(), partition);
+        ReadOnlyKeyValueStore<String, Long> totals =
+                store(ViewStores.TOTALS, QueryableStoreTypes.keyValueStore(), partition);
+        Long streamTime = totals.get(ViewStores.Totals.STREAM_TIME);
+        // windows past the retention: a live store may still hold them, a restored one has dropped them
+        long retained = streamTime == null ? from : Math.max(from, streamTime - window.retention.toMillis() + 1);
         List<Bucket> out = new ArrayList<>();
-        try (KeyValueIterator<Windowed<String>, Long> it = s.fetchAll(Instant.ofEpochMilli(from), Instant.ofEpochMilli(to))) {
+        if (retained > to) {
+            return out;
+        }
+        try (KeyValueIterator<Windowed<String>, Long> it = s.fetchAll(Instant.ofEpochMilli(retained), Instant.ofEpochMilli(to))) {
             while (it.hasNext()) {
                 KeyValue<Windowed<String>, Long> kv = it.next();
                 if (kv.value != null && kv.value > 0) {

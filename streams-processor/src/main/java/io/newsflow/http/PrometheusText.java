@@ -42,7 +42,8 @@ final class PrometheusText {
 
     /**
      * Adds every numeric Kafka metric of the groups whose name starts with {@code groupPrefix}, as
-     * {@code kafka_streams_<group>_<name>} with the metric's tags as labels.
+     * {@code kafka_streams_<group>_<name>} with the metric's tags as labels ({@code stream-thread-metrics} →
+     * {@code thread}, {@code stream-metrics} → {@code client}).
      */
     PrometheusText kafkaMetrics(Collection<? extends Metric> metrics, String groupPrefix) {
         Map<String, List<Metric>> sorted = new TreeMap<>();
@@ -51,7 +52,8 @@ final class PrometheusText {
             if (!n.group().startsWith(groupPrefix) || !(m.metricValue() instanceof Number)) {
                 continue;
             }
-            String group = n.group().substring(groupPrefix.length()).replaceFirst("-metrics$", "");
+            String group = n.group().substring(groupPrefix.length()).replaceFirst("-?metrics$", "");
+            group = group.isEmpty() ? "client" : group; // "stream-metrics" holds the client-level metrics
             String name = sanitize("kafka_streams_" + group + "_" + n.name());
             sorted.computeIfAbsent(name, k -> new ArrayList<>()).add(m);
         }

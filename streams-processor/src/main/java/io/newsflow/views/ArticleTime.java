@@ -1,8 +1,5 @@
 package io.newsflow.views;
 
-import io.newsflow.model.EnrichedArticle;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.streams.processor.TimestampExtractor;
 
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -27,7 +24,7 @@ import java.util.regex.Pattern;
  * <p>A publication time more than {@link #MAX_FUTURE} after the record's own timestamp is not believed (a typo
  * such as 2092 would otherwise advance stream time and close every window); the record timestamp is used instead.
  */
-public final class ArticleTime implements TimestampExtractor {
+public final class ArticleTime {
 
     /** How far past the record timestamp a publication time may lie (time zones, clock skew). */
     public static final long MAX_FUTURE = 24 * 3600_000L;
@@ -41,17 +38,9 @@ public final class ArticleTime implements TimestampExtractor {
             Map.entry("may", 5), Map.entry("jun", 6), Map.entry("jul", 7), Map.entry("aug", 8),
             Map.entry("sep", 9), Map.entry("oct", 10), Map.entry("nov", 11), Map.entry("dec", 12));
 
-    @Override
-    public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
-        long fallback = record.timestamp() >= 0 ? record.timestamp() : Math.max(partitionTime, 0);
-        if (record.value() instanceof EnrichedArticle article) {
-            return of(article.publishedAt(), fallback);
-        }
-        return fallback;
-    }
-
     /** The article time for a publication string and the record timestamp to fall back on. */
     public static long of(String publishedAt, long recordTimestamp) {
+        recordTimestamp = Math.max(recordTimestamp, 0);
         Optional<Instant> parsed = parse(publishedAt);
         if (parsed.isEmpty()) {
             return recordTimestamp;

@@ -25,7 +25,8 @@ import java.util.Set;
  * Keeps the dashboard's views of {@code articles-enriched} for this task's partition: the article by id (latest
  * version wins), its place in the latest-per-theme lists, its theme counts in hourly and daily windows, and the
  * paragraph totals. A newer version of an id first takes the older one out of everything it was counted in.
- * The record timestamp is the article time ({@link ArticleTime} is the source's timestamp extractor).
+ * Windows follow article time ({@link ArticleTime}); stream time is the largest article time this partition has
+ * seen, kept in the totals store so that it survives a restore.
  */
 final class ArticleViewsProcessor implements Processor<String, EnrichedArticle, Void, Void> {
 
@@ -56,12 +57,17 @@ final class ArticleViewsProcessor implements Processor<String, EnrichedArticle, 
         if (id == null) {
             return;
         }
-        long articleTime = record.timestamp();
-        long streamTime = Math.max(context.currentStreamTimeMs(), articleTime);
+        long articleTime = ArticleTime.of(article.publishedAt(), record.timestamp());
         long arrivedAt = arrivedAt(article);
         String timeSource = ArticleTime.parse(article.publishedAt())
                 .filter(t -> t.toEpochMilli() == articleTime).isPresent()
                 ? ArticleView.FROM_PUBLISHED_AT : ArticleView.FROM_RECORD_TIMESTAMP;
+
+        Long seen = totals.get(Totals.STREAM_TIME);
+        long streamTime = seen == null ? articleTime : Math.max(seen, articleTime);
+        if (seen == null || seen < streamTime) {
+            totals.put(Totals.STREAM_TIME, streamTime);
+        }
 
         ArticleView previous = articles.get(id);
         if (previous != null) {

@@ -34,8 +34,11 @@ public final class DashboardViews {
             builder.addStateStore(Stores.windowStoreBuilder(
                     Stores.persistentWindowStore(w.store, w.retention, w.size, false), Serdes.String(), Serdes.Long()));
         }
+        // Record timestamps stay as they are (processing time): the article time is computed in views-update. Were
+        // it the record timestamp, the window-store changelogs (compact,delete) would carry 2018-dated records that
+        // the broker's time retention deletes, and a restored store would silently lose those windows.
         builder.stream(Topics.ENRICHED, Consumed.with(Serdes.String(), NewsflowSerdes.enriched())
-                        .withTimestampExtractor(new ArticleTime()).withName("views-read-enriched"))
+                        .withName("views-read-enriched"))
                 .process(ArticleViewsProcessor::new, Named.as("views-update"), ViewStores.ARTICLES, ViewStores.LATEST,
                         ViewStores.TOTALS, ViewStores.COUNTS_HOURLY, ViewStores.COUNTS_DAILY);
 

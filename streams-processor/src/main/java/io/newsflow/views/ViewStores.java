@@ -18,7 +18,9 @@ import java.time.Duration;
  *   <li>hourly: grace {@value #HOURLY_GRACE_HOURS} h, history kept {@value #HOURLY_RETENTION_DAYS} days</li>
  *   <li>daily: grace {@value #DAILY_GRACE_DAYS} days, history kept {@value #DAILY_RETENTION_DAYS} days</li>
  * </ul>
- * History is kept relative to stream time, as Kafka Streams' window stores do.
+ * History is kept relative to stream time, as Kafka Streams' window stores do: a window whose start is more than
+ * the retention before the partition's stream time is no longer served (e.g. an article of 2020 counted when it was
+ * the newest on its partition leaves the daily counts once that partition sees articles of 2026).
  */
 public final class ViewStores {
     private ViewStores() {
@@ -104,6 +106,11 @@ public final class ViewStores {
         public static final String REMOVED_NEAR = "removedNear";
         public static final String LATE_HOURLY = "lateHourly";
         public static final String LATE_DAILY = "lateDaily";
+        /**
+         * Not a total: the partition's stream time (largest article time seen), so that readers drop windows past
+         * the retention the same way whether the store is live or restored from its changelog.
+         */
+        public static final String STREAM_TIME = "streamTime";
         /** Enriched events that replaced an earlier version of the same article id. */
         public static final String REPLACED = "replacedVersions";
 
