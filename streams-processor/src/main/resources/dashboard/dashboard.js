@@ -340,14 +340,26 @@
 
   // ---------------------------------------------------------------- live updates
 
-  let refreshTimer = null;
-  function scheduleRefresh() {
-    // the views are updated one commit after the enriched topic: refresh shortly after, then once more
-    clearTimeout(refreshTimer);
-    refreshTimer = setTimeout(() => {
-      refreshAggregates();
-      setTimeout(refreshAggregates, 2500);
-    }, 700);
+  // The views are updated a moment after the enriched topic: before refreshing the counts, wait (server side,
+  // ?wait=) until the newest streamed article is in them. A burst of articles waits for its last one only.
+  let pendingId = null;
+  let refreshing = false;
+  async function scheduleRefresh(id) {
+    pendingId = id;
+    if (refreshing) return;
+    refreshing = true;
+    try {
+      while (pendingId) {
+        const next = pendingId;
+        pendingId = null;
+        try {
+          await fetch("/api/articles/" + encodeURIComponent(next) + "?wait=5000", { headers: { Accept: "application/json" } });
+        } catch (e) { /* refresh anyway */ }
+        await refreshAggregates();
+      }
+    } finally {
+      refreshing = false;
+    }
   }
 
   function refreshAggregates() {
@@ -366,8 +378,9 @@
       refreshAggregates();
     });
     es.addEventListener("article", (e) => {
-      addLive(JSON.parse(e.data));
-      scheduleRefresh();
+      const summary = JSON.parse(e.data);
+      addLive(summary);
+      scheduleRefresh(summary.id);
     });
     es.onerror = () => {
       live.dataset.state = "offline";

@@ -131,7 +131,7 @@ class DashboardBrowserTest {
                     after.merge(t.path("theme").asText(), 1L, Long::sum);
                 }
                 assertTrue(after.containsKey("CBDC"), "the new article is about CBDC: " + detail);
-                long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
                 while (!after.equals(legend(browser)) && System.nanoTime() < deadline) {
                     Thread.sleep(200);
                 }
