@@ -30,7 +30,9 @@ import java.util.stream.Stream;
 /**
  * {@code ./newsflow demo}: a real broker (in-process unless {@code --bootstrap-servers} is given), the Kafka
  * Streams processor and the file sink, fed with the input; waits until every published article is either in the
- * sink file or in the dead-letter topic, prints a summary and shuts everything down.
+ * sink file or in the dead-letter topic, prints a summary and shuts everything down. With {@code --serve} the
+ * processor also serves the HTTP API and dashboard (port 8080 unless {@code --port}) from the start, and after the
+ * summary everything keeps running until Ctrl-C.
  */
 final class DemoCommand {
     private static final Duration STALL_TIMEOUT = Duration.ofMinutes(3);
@@ -40,7 +42,12 @@ final class DemoCommand {
 
     static int run(String[] argv) throws Exception {
         Args args = Args.parse(argv, Set.of("input", "out", "bootstrap-servers", "partitions", "themes",
-                "near-threshold", "threads", "sink", "jdbc-url", "jdbc-user", "jdbc-password"), Set.of());
+                "near-threshold", "threads", "sink", "jdbc-url", "jdbc-user", "jdbc-password", "port"), Set.of("serve"));
+        boolean serve = args.has("serve");
+        if (args.has("port") && !serve) {
+            System.err.println("demo: --port only applies with --serve");
+            return 2;
+        }
         Path input = Path.of(args.get("input", defaultSeeds()));
         Path out = Path.of(args.get("out", "out/enriched-articles.jsonl"));
         int partitions = args.getInt("partitions", 3);
@@ -61,6 +68,7 @@ final class DemoCommand {
         EnrichedArticleWriter writer = null;
         DlqCounter dlq = null;
         Thread sinkThread = null;
+        java.util.concurrent.CountDownLatch cleanedUp = new java.util.concurrent.CountDownLatch(1); // --serve: Ctrl-C waits for it
         try {
             String bootstrap = args.get("bootstrap-servers", null);
             if (bootstrap == null) {
@@ -74,7 +82,18 @@ final class DemoCommand {
                     new DedupSettings(args.getDouble("near-threshold", DedupSettings.DEFAULT_NEAR_THRESHOLD),
                             DedupSettings.DEFAULT_RETENTION, 1),
                     args.has("themes") ? Path.of(args.get("themes", null)) : null);
-            processor = StreamsProcessorApp.start(config, partitions, false);
+            io.newsflow.http.HttpSettings http = serve
+                    ? new io.newsflow.http.HttpSettings("localhost", args.getInt("port", io.newsflow.http.HttpSettings.DEFAULT_PORT))
+                    : null;
+            try {
+                processor = StreamsProcessorApp.start(config, partitions, false, http);
+            } catch (IllegalStateException e) {
+                System.err.println("demo: " + e.getMessage() + (serve ? " (try --port N)" : ""));
+                return 2;
+            }
+            if (serve) {
+                System.out.println("demo: dashboard at http://localhost:" + processor.httpPort() + "/");
+            }
             writer = toFile ? new JsonlFileSink(out) : new PostgresSink(
                     args.get("jdbc-url", SinkTargets.DEFAULT_JDBC_URL), args.get("jdbc-user", "postgres"),
                     args.get("jdbc-password", ""));
@@ -106,6 +125,9 @@ final class DemoCommand {
                 }
             }
             printSummary(writer.readBack(), writer.describe(), dlq.count(), Duration.ofNanos(System.nanoTime() - started));
+            if (serve) {
+                serveUntilCtrlC(processor.httpPort(), bootstrap, cleanedUp);
+            }
             return 0;
         } finally {
             if (processor != null) {
@@ -123,7 +145,28 @@ final class DemoCommand {
                 broker.close();
             }
             deleteRecursively(work);
+            cleanedUp.countDown();
         }
+    }
+
+    /** Blocks until Ctrl-C (SIGINT/SIGTERM); the shutdown hook then waits for the caller's clean-up. */
+    private static void serveUntilCtrlC(int port, String bootstrap, java.util.concurrent.CountDownLatch cleanedUp)
+            throws InterruptedException {
+        java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            try {
+                cleanedUp.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "newsflow-demo-stop"));
+        System.out.println();
+        System.out.println("demo: serving the dashboard at http://localhost:" + port + "/ (Ctrl-C stops)");
+        System.out.println("demo: publish more with: ./newsflow produce --bootstrap-servers " + bootstrap + " --input FILE");
+        System.out.flush();
+        stop.await();
+        System.out.println("demo: stopping");
     }
 
     private static boolean waitForAll(long published, EnrichedArticleSink sink, DlqCounter dlq) throws InterruptedException {

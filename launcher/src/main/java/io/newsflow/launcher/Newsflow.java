@@ -20,9 +20,12 @@ public final class Newsflow {
 
               demo      run broker, processor and sink in-process on the input, print a summary, exit
                         [--input DIR|FILE.jsonl] [--out FILE] [--bootstrap-servers HOST:PORT] [--partitions N]
-                        [--themes FILE] [--near-threshold 0.7] [--sink file|postgres] [--jdbc-url URL]
+                        [--themes FILE] [--near-threshold 0.7] [--sink file|postgres] [--jdbc-url URL] [--serve [--port 8080]]
+                        --serve keeps everything running after the summary, with the dashboard at
+                        http://localhost:8080/ until Ctrl-C
               produce   publish articles           --bootstrap-servers HOST:PORT [--input DIR|FILE.jsonl|-]
               process   run the Kafka Streams job  --bootstrap-servers HOST:PORT [--state-dir DIR] [--threads N] [--themes FILE]
+                        [--reset] [--port N [--http-host HOST]]  also serve the HTTP API and dashboard
               sink      write enriched articles    --bootstrap-servers HOST:PORT [--to file|postgres] [--out FILE]
                         [--jdbc-url jdbc:postgresql://127.0.0.1:5432/test] [--jdbc-user postgres] [--jdbc-password P]
               subscribe example downstream service: a line per article of one theme  --theme CBDC [--bootstrap-servers HOST:PORT]

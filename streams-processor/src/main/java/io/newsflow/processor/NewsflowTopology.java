@@ -91,6 +91,8 @@ public final class NewsflowTopology {
                     .to(Topics.themeTopic(themeTopicPrefix, theme),
                             Produced.with(Serdes.String(), NewsflowSerdes.enriched()).withName("write-theme-" + theme.toLowerCase()));
         }
+        // dashboard read side (io.newsflow.views): its own sub-topologies on articles-enriched and articles-dlq
+        io.newsflow.views.DashboardViews.addTo(builder);
         return builder.build();
     }
 }

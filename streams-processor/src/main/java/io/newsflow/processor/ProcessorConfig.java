@@ -49,4 +49,16 @@ public record ProcessorConfig(String bootstrapServers, String applicationId, Pat
                 .forEach(k -> p.put(k.substring(OVERRIDE_PREFIX.length()), System.getProperty(k)));
         return p;
     }
+
+    /**
+     * {@link #streamsProperties()} plus {@code application.server}: the {@code host:port} where this instance's HTTP
+     * API answers interactive queries (io.newsflow.http), so other instances can forward to it; null for none.
+     */
+    public Properties streamsProperties(String applicationServer) {
+        Properties p = streamsProperties();
+        if (applicationServer != null) {
+            p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
+        }
+        return p;
+    }
 }

@@ -23,9 +23,11 @@ public final class StreamsProcessorApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StreamsProcessorApp.class);
 
     private final KafkaStreams streams;
+    private final io.newsflow.http.ApiServer api; // the HTTP API and dashboard, or null
 
-    private StreamsProcessorApp(KafkaStreams streams) {
+    private StreamsProcessorApp(KafkaStreams streams, io.newsflow.http.ApiServer api) {
         this.streams = streams;
+        this.api = api;
     }
 
     /**
@@ -34,6 +36,15 @@ public final class StreamsProcessorApp implements AutoCloseable {
      * @param partitions  partitions for the pipeline's topics when they must be created
      */
     public static StreamsProcessorApp start(ProcessorConfig config, int partitions, boolean reset) {
+        return start(config, partitions, reset, null);
+    }
+
+    /**
+     * As {@link #start(ProcessorConfig, int, boolean)}, also serving the HTTP API and dashboard
+     * ({@code io.newsflow.http}) when {@code http} is not null; its address becomes {@code application.server}.
+     */
+    public static StreamsProcessorApp start(ProcessorConfig config, int partitions, boolean reset,
+                                            io.newsflow.http.HttpSettings http) {
         ThemeClassifier classifier = config.themesFile() == null
                 ? ThemeClassifier.defaults() : ThemeClassifier.fromFile(config.themesFile());
         int ownerGroups;
@@ -53,7 +64,15 @@ public final class StreamsProcessorApp implements AutoCloseable {
         if (reset) {
             resetApplication(config);
         }
-        KafkaStreams streams = new KafkaStreams(topology, config.streamsProperties());
+        io.newsflow.http.ApiServer api = null;
+        if (http != null) {
+            try {
+                api = io.newsflow.http.ApiServer.bind(http);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot listen on " + http.host() + ":" + http.port() + ": " + e.getMessage(), e);
+            }
+        }
+        KafkaStreams streams = new KafkaStreams(topology, config.streamsProperties(api == null ? null : api.advertised()));
         if (reset) {
             streams.cleanUp(); // the local half of a reset: this instance's state directory
         }
@@ -62,10 +81,13 @@ public final class StreamsProcessorApp implements AutoCloseable {
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.start();
+        if (api != null) {
+            api.start(streams, config.bootstrapServers());
+        }
         log.info("processor {} started: {} partitions, near-duplicate threshold {}, fingerprint retention {}",
                 config.streamsProperties().get(StreamsConfig.APPLICATION_ID_CONFIG), ownerGroups,
                 dedup.nearThreshold(), dedup.retention());
-        return new StreamsProcessorApp(streams);
+        return new StreamsProcessorApp(streams, api);
     }
 
     /**
@@ -106,8 +128,16 @@ public final class StreamsProcessorApp implements AutoCloseable {
         return streams;
     }
 
+    /** The HTTP API's port, or -1 when it does not serve one. */
+    public int httpPort() {
+        return api == null ? -1 : api.port();
+    }
+
     @Override
     public void close() {
+        if (api != null) {
+            api.close();
+        }
         streams.close(Duration.ofSeconds(15));
     }
 }

@@ -11,16 +11,19 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code process --bootstrap-servers HOST:PORT [--state-dir DIR] [--threads N] [--themes FILE]
- * [--near-threshold 0.7] [--retention-days 30] [--partitions 3] [--application-id ID] [--reset]}: runs the
- * topology until Ctrl-C. A restart resumes from the committed offsets and state; {@code --reset} deliberately
- * reprocesses everything from the beginning.
+ * [--near-threshold 0.7] [--retention-days 30] [--partitions 3] [--application-id ID] [--reset] [--port N]
+ * [--http-host HOST]}: runs the topology until Ctrl-C. A restart resumes from the committed offsets and state;
+ * {@code --reset} deliberately reprocesses everything from the beginning. With {@code --port} (or
+ * NEWSFLOW_HTTP_PORT) it also serves the HTTP API and dashboard there; {@code --http-host} (default localhost) is
+ * the name other instances reach it by.
  */
 public final class StreamsProcessorMain {
     private StreamsProcessorMain() {
     }
 
     public static final Set<String> OPTIONS = Set.of("bootstrap-servers", "state-dir", "threads", "themes",
-            "near-threshold", "retention-days", "partitions", "application-id", "theme-topic-prefix");
+            "near-threshold", "retention-days", "partitions", "application-id", "theme-topic-prefix", "port",
+            "http-host");
 
     /** Builds the processor's settings from command-line options, falling back to NEWSFLOW_* variables. */
     public static ProcessorConfig config(Args args) {
@@ -37,6 +40,22 @@ public final class StreamsProcessorMain {
                 args.get("theme-topic-prefix", env("NEWSFLOW_THEME_TOPIC_PREFIX", Topics.THEME_TOPIC_PREFIX)));
     }
 
+    /** The HTTP API's address from --port/--http-host (or NEWSFLOW_HTTP_PORT/_HOST), or null when not asked for. */
+    public static io.newsflow.http.HttpSettings http(Args args) {
+        String port = args.get("port", System.getenv("NEWSFLOW_HTTP_PORT"));
+        if (port == null) {
+            return null;
+        }
+        int n;
+        try {
+            n = Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--port must be a whole number, got '" + port + "'");
+        }
+        return new io.newsflow.http.HttpSettings(
+                args.get("http-host", env("NEWSFLOW_HTTP_HOST", io.newsflow.http.HttpSettings.DEFAULT_HOST)), n);
+    }
+
     private static String env(String name, String fallback) {
         return System.getenv().getOrDefault(name, fallback);
     }
@@ -44,13 +63,16 @@ public final class StreamsProcessorMain {
     public static void main(String[] argv) throws Exception {
         Args args = Args.parse(argv, OPTIONS, Set.of("reset"));
         ProcessorConfig config = config(args);
-        StreamsProcessorApp app = StreamsProcessorApp.start(config, args.getInt("partitions", 3), args.has("reset"));
+        io.newsflow.http.HttpSettings http = http(args);
+        StreamsProcessorApp app = StreamsProcessorApp.start(config, args.getInt("partitions", 3), args.has("reset"), http);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             app.close();
             stopped.countDown();
         }));
-        System.err.println("processor: running against " + config.bootstrapServers() + " (Ctrl-C stops)");
+        System.err.println("processor: running against " + config.bootstrapServers()
+                + (http == null ? "" : "; API and dashboard at http://" + http.host() + ":" + app.httpPort() + "/")
+                + " (Ctrl-C stops)");
         stopped.await();
     }
 }
