@@ -88,8 +88,8 @@ class PostgresSinkTest {
 
     @Test
     void shouldNeverWriteASecondRowOrLoseOneWhenTheSinkIsKilledMidRun() throws Exception {
-        int articles = 12_000;
-        int distinct = 8_000;
+        int articles = 30_000;
+        int distinct = 20_000;
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("broker"))) {
             broker.createTopics(Map.of(Topics.ENRICHED, 3));
             Properties p = new Properties();
@@ -97,7 +97,7 @@ class PostgresSinkTest {
             p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
                 for (int i = 0; i < articles; i++) {
-                    String id = "article-" + (i % distinct); // the last 4,000 are newer versions of earlier ids
+                    String id = "article-" + (i % distinct); // the last 10,000 are newer versions of earlier ids
                     producer.send(new ProducerRecord<>(Topics.ENRICHED, id, article(id, "version " + i)));
                 }
             }
@@ -107,8 +107,8 @@ class PostgresSinkTest {
             for (int round = 0; round < 4; round++) {
                 Process sink = startSink(broker.bootstrapServers());
                 if (round < 3) {
-                    waitForRows(1, 60);
-                    Thread.sleep(random.nextInt(1500));
+                    waitForRows(1, 60); // then kill at once or a moment later: the sink is mid-run
+                    Thread.sleep(round == 0 ? 0 : random.nextInt(300));
                     sink.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // kill -9, mid-batch or not
                     kills++;
                     long offsets = Long.parseLong(query("SELECT coalesce(sum(next_offset), 0) FROM sink_offsets").get(0));
@@ -127,7 +127,7 @@ class PostgresSinkTest {
         }
         assertEquals(List.of(String.valueOf(distinct)), query("SELECT count(*) FROM enriched_articles"));
         assertEquals(List.of("0"), query("SELECT count(*) FROM enriched_articles WHERE title <> 'version ' || "
-                + "(substring(id from 9)::int + CASE WHEN substring(id from 9)::int < 4000 THEN 8000 ELSE 0 END)"),
+                + "(substring(id from 9)::int + CASE WHEN substring(id from 9)::int < 10000 THEN 20000 ELSE 0 END)"),
                 "every row holds the latest version of its article");
         assertEquals(List.of(String.valueOf(articles)), query("SELECT sum(next_offset) FROM sink_offsets"));
     }
