@@ -99,7 +99,9 @@ public final class ArticleAssembler implements Processor<String, VerdictBatch, S
         List<Decision> decisions = resolver.resolve(article.id(), paragraphs, fingerprints, hits);
 
         // Themes describe the article, so a repost keeps its themes: everything but its own internal repeats is
-        // classified. Paragraphs seen in earlier articles are removed from the output, not from the evidence.
+        // classified. Internal repeats are judged from the article alone (no owners' hits), so the evidence, and
+        // the themes, never depend on which article reached an owner first.
+        List<Decision> internal = resolver.resolve(article.id(), paragraphs, fingerprints, List.of());
         List<String> evidence = new ArrayList<>();
         List<Integer> evidenceIndex = new ArrayList<>();
         List<RemovedParagraph> removed = new ArrayList<>();
@@ -108,7 +110,7 @@ public final class ArticleAssembler implements Processor<String, VerdictBatch, S
                 removed.add(new RemovedParagraph(d.index(), paragraphs.get(d.index()), d.duplicateOf(), d.kind(),
                         Math.round(d.similarity() * 1000) / 1000.0));
             }
-            if (!d.removed() || !d.duplicateOf().articleId().equals(article.id())) {
+            if (!internal.get(d.index()).removed()) {
                 evidence.add(paragraphs.get(d.index()));
                 evidenceIndex.add(d.index());
             }

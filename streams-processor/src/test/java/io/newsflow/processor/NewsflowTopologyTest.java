@@ -197,4 +197,25 @@ class NewsflowTopologyTest {
         }
         return n;
     }
+
+    @Test
+    void shouldGiveAnArticleTheSameThemesWhetherOrNotAnotherArticleHeldItsRepeatFirst() {
+        String ban = "The central bank banned all crypto exchanges and ordered banks to stop processing bitcoin "
+                + "payments, saying the crackdown on cryptocurrency trading would be enforced nationwide.";
+        String other = "Shares of technology companies rose on Tuesday as investors weighed quarterly earnings reports.";
+        Article a = new Article("a", "Markets update", null, null, null, ban + "\n\n" + other + "\n\n" + ban);
+
+        EnrichedArticle alone = publish(a);
+        driver.close();
+        driver = new TopologyTestDriver(NewsflowTopology.build(new DedupSettings(0.7, Duration.ofDays(30), 3),
+                ThemeClassifier.defaults()), new ProcessorConfig("unused:9092", "topology-test-2", stateDir.resolve("2"), 1,
+                new DedupSettings(0.7, Duration.ofDays(30), 3), null).streamsProperties());
+        articles = driver.createInputTopic(Topics.ARTICLES, new StringSerializer(), NewsflowSerdes.article().serializer());
+        enriched = driver.createOutputTopic(Topics.ENRICHED, new StringDeserializer(), NewsflowSerdes.enriched().deserializer());
+        publish(new Article("b", "Earlier story", null, null, null, ban));
+        EnrichedArticle afterB = publish(a);
+
+        assertEquals(2, afterB.removedParagraphs().size(), "both copies of the paragraph are now repeats");
+        assertEquals(alone.themes(), afterB.themes(), "an internal repeat never counts twice, whoever came first");
+    }
 }
