@@ -20,6 +20,8 @@ public final class Newsflow {
               demo      run broker, processor and sink in-process on the input, print a summary, exit
                         [--input DIR|FILE.jsonl] [--out FILE] [--bootstrap-servers HOST:PORT] [--partitions N]
                         [--themes FILE] [--near-threshold 0.7]
+              chaos     kill -9 processor and sink, restart the broker while articles flow (all separate JVMs);
+                        check the sink against an undisturbed run  [--articles 2000] [--kills 5] [--seed S] [--help]
               produce   publish articles           --bootstrap-servers HOST:PORT [--input DIR|FILE.jsonl|-]
               process   run the Kafka Streams job  --bootstrap-servers HOST:PORT [--state-dir DIR] [--threads N] [--themes FILE]
               sink      write enriched articles    --bootstrap-servers HOST:PORT [--out FILE]
@@ -37,6 +39,7 @@ public final class Newsflow {
         try {
             switch (argv[0]) {
                 case "demo" -> System.exit(DemoCommand.run(rest));
+                case "chaos" -> System.exit(ChaosCommand.run(rest));
                 case "produce" -> System.exit(ProducerMain.run(rest));
                 case "process" -> StreamsProcessorMain.main(rest);
                 case "sink" -> SinkMain.main(rest);
