@@ -56,7 +56,7 @@ public final class Chaos {
         ChaosInput input = ChaosInput.select(o.articles(), o.corpus(), o.seeds());
         List<Path> chunks = input.writeChunks(o.workDir().resolve("input"), o.chunks());
         Set<String> ids = input.ids();
-        ChaosPlan plan = ChaosPlan.draw(o.seed(), o.kills(), o.brokerRestarts(), chunks.size());
+        ChaosPlan plan = ChaosPlan.draw(o.seed(), o.kills(), o.brokerRestarts(), ids.size());
         out.printf("chaos: %d articles (%s) in %d chunks; seed %d; work dir %s%n", ids.size(), input.description(),
                 chunks.size(), o.seed(), o.workDir());
         out.printf("chaos: fault plan: %s%n", plan.describe());

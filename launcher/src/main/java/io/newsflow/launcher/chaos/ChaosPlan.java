@@ -7,19 +7,29 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * The faults of a chaos run, drawn from the seed: each kill or broker restart lands on one chunk of the input, a
- * random moment after that chunk's producer starts (so while data is flowing), and stays down for a random pause.
- * Kills are split between processor and sink as evenly as possible (which gets the odd one is drawn too).
+ * The faults of a chaos run, drawn from the seed. Each fires when the sink file has reached a drawn number of
+ * articles (plus a drawn jitter of up to half a second), so it always lands while articles are flowing through
+ * processor and sink, whatever the speed of the machine; then the service stays down for a drawn pause. Kills are
+ * split between processor and sink as evenly as possible (which one gets the odd kill is drawn too); broker restarts
+ * land in the middle third of the run.
  */
 public record ChaosPlan(List<Fault> faults) {
 
     public enum Target { PROCESSOR, SINK, BROKER }
 
-    /** {@code afterMs}: delay after the chunk's producer starts; {@code downMs}: pause before the restart. */
-    public record Fault(Target target, int chunk, long afterMs, long downMs) {
+    /**
+     * @param atArticles fire once the sink file holds this many articles
+     * @param jitterMs   then wait this long
+     * @param downMs     pause between the kill (or stop) and the restart
+     */
+    public record Fault(Target target, int atArticles, long jitterMs, long downMs) {
+        public String describe() {
+            return (target == Target.BROKER ? "restart broker" : "kill -9 " + target.name().toLowerCase())
+                    + " @" + atArticles + " in sink";
+        }
     }
 
-    public static ChaosPlan draw(long seed, int kills, int brokerRestarts, int chunks) {
+    public static ChaosPlan draw(long seed, int kills, int brokerRestarts, int articles) {
         // java.util.Random gives nearly the same first draws for nearby seeds: scramble the seed first
         Random r = new Random(new java.util.SplittableRandom(seed).nextLong());
         List<Target> targets = new ArrayList<>();
@@ -30,23 +40,24 @@ public record ChaosPlan(List<Fault> faults) {
         Collections.shuffle(targets, r);
         List<Fault> faults = new ArrayList<>();
         for (Target t : targets) {
-            faults.add(new Fault(t, r.nextInt(chunks), 300 + r.nextInt(2700), 300 + r.nextInt(1700)));
+            faults.add(new Fault(t, between(r, articles * 5 / 100, articles * 85 / 100), r.nextInt(500),
+                    300 + r.nextInt(1700)));
         }
         for (int i = 0; i < brokerRestarts; i++) {
-            int lo = chunks / 3;
-            int hi = Math.max(lo + 1, (2 * chunks + 2) / 3);
-            faults.add(new Fault(Target.BROKER, lo + r.nextInt(hi - lo), 300 + r.nextInt(2700), 1000 + r.nextInt(2000)));
+            faults.add(new Fault(Target.BROKER, between(r, articles * 30 / 100, articles * 60 / 100), r.nextInt(500),
+                    1000 + r.nextInt(2000)));
         }
-        faults.sort(Comparator.comparingInt(Fault::chunk).thenComparingLong(Fault::afterMs));
+        faults.sort(Comparator.comparingInt(Fault::atArticles));
         return new ChaosPlan(List.copyOf(faults));
+    }
+
+    private static int between(Random r, int lo, int hi) {
+        lo = Math.max(1, lo);
+        return hi <= lo ? lo : lo + r.nextInt(hi - lo + 1);
     }
 
     public static ChaosPlan none() {
         return new ChaosPlan(List.of());
-    }
-
-    public List<Fault> forChunk(int chunk) {
-        return faults.stream().filter(f -> f.chunk() == chunk).toList();
     }
 
     public long count(Target t) {
@@ -54,14 +65,7 @@ public record ChaosPlan(List<Fault> faults) {
     }
 
     public String describe() {
-        StringBuilder s = new StringBuilder();
-        for (Fault f : faults) {
-            if (s.length() > 0) {
-                s.append(", ");
-            }
-            s.append(f.target() == Target.BROKER ? "restart broker" : "kill -9 " + f.target().name().toLowerCase())
-                    .append(" @chunk ").append(f.chunk()).append("+").append(f.afterMs()).append("ms");
-        }
-        return s.length() == 0 ? "no faults" : s.toString();
+        List<String> s = faults.stream().map(Fault::describe).toList();
+        return s.isEmpty() ? "no faults" : String.join(", ", s);
     }
 }

@@ -35,17 +35,20 @@ final class ChaosRun {
     private final ChaosOptions options;
     private final PrintStream out;
     private final SinkOutput.Tail tail;
-    private final List<String> problems = new ArrayList<>();
+    private final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
     private final long started = System.nanoTime();
-    private long published;
-    private int kills;
-    private int brokerRestarts;
+    private volatile long published;
+    private volatile int kills;
+    private volatile int brokerRestarts;
     private int unexpectedExits;
     private int republished;
     private long dlq;
     private long lastProgress;
     private long lastDlqRead;
-    private boolean brokerDown;
+    private volatile boolean brokerDown;
+    /** Held while a fault or a restart changes which services run. */
+    private final Object services = new Object();
+    private Thread monkey;
 
     ChaosRun(String label, Path dir, JvmLauncher jvm, List<Path> chunks, Set<String> ids, ChaosPlan plan,
              ChaosOptions options, PrintStream out) throws IOException {
@@ -70,6 +73,9 @@ final class ChaosRun {
             pipeline.sink().start();
             say("broker, processor (pid " + pipeline.processor().pid() + ") and sink (pid " + pipeline.sink().pid()
                     + ") up; publishing " + ids.size() + " articles in " + chunks.size() + " chunks");
+            monkey = new Thread(this::monkey, "chaos-monkey-" + label);
+            monkey.setDaemon(true);
+            monkey.start();
             for (int c = 0; c < chunks.size(); c++) {
                 publishChunk(c);
                 if (c < chunks.size() - 1) {
@@ -86,6 +92,10 @@ final class ChaosRun {
             problems.add(label + ": " + e);
             say("FAILED: " + e);
         } finally {
+            if (monkey != null) {
+                monkey.interrupt();
+                monkey.join(60_000);
+            }
             say("stopping processor, sink and broker");
             pipeline.close();
         }
@@ -100,18 +110,14 @@ final class ChaosRun {
 
     private void publishChunk(int c) throws Exception {
         Path chunk = chunks.get(c);
-        long expected = java.nio.file.Files.lines(chunk).filter(l -> !l.isBlank()).count();
+        long expected;
+        try (var lines = java.nio.file.Files.lines(chunk)) {
+            expected = lines.filter(l -> !l.isBlank()).count();
+        }
         for (int attempt = 1; ; attempt++) {
-            long t0 = System.nanoTime();
             ChildJvm producer = pipeline.startProducer(c, chunk);
-            if (attempt == 1) {
-                for (Fault f : plan.forChunk(c)) {
-                    sleepUntil(t0 + f.afterMs() * 1_000_000);
-                    apply(f);
-                }
-            }
             int exit = -1;
-            long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+            long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
             while (exit == -1 && System.nanoTime() < deadline) {
                 exit = producer.waitFor(Duration.ofMillis(200));
                 housekeeping();
@@ -122,8 +128,8 @@ final class ChaosRun {
                 return;
             }
             producer.stop(Duration.ofSeconds(5));
-            String why = "producer of chunk " + c + " " + (exit == -1 ? "did not finish in 180 s" : "exited " + exit)
-                    + "; log ends:\n" + producer.tail(8);
+            String why = "producer of chunk " + c + " " + (exit == -1 ? "did not finish in 240 s" : "exited " + exit)
+                    + "; log ends:\n" + indent(producer.tail(8));
             if (attempt >= 2) {
                 throw new IllegalStateException(why);
             }
@@ -135,17 +141,42 @@ final class ChaosRun {
         }
     }
 
+    /** Applies the plan's faults, each once the sink has written its share of articles. */
+    private void monkey() {
+        try {
+            for (Fault f : plan.faults()) {
+                while (true) {
+                    tail.poll();
+                    if (tail.distinctIds() >= f.atArticles()) {
+                        break;
+                    }
+                    Thread.sleep(20);
+                }
+                Thread.sleep(f.jitterMs());
+                synchronized (services) {
+                    apply(f);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            problems.add(label + ": fault injection failed: " + e);
+            say("FAULT INJECTION FAILED: " + e);
+        }
+    }
+
     private void apply(Fault f) throws Exception {
         switch (f.target()) {
             case PROCESSOR, SINK -> {
                 ChildJvm victim = f.target() == Target.PROCESSOR ? pipeline.processor() : pipeline.sink();
                 long pid = victim.pid();
                 tail.poll();
+                long before = tail.distinctIds();
                 victim.kill9();
                 kills++;
-                say(String.format("KILL -9 %s (pid %d) [kill %d] sink has %d articles", f.target().name().toLowerCase(),
-                        pid, kills, tail.distinctIds()));
-                pause(f.downMs());
+                say(String.format("KILL -9 %s (pid %d) [kill %d] with %d articles in the sink file, %d published",
+                        f.target().name().toLowerCase(), pid, kills, before, published));
+                Thread.sleep(f.downMs());
                 victim.start();
                 if (f.target() == Target.SINK) {
                     tail.reset(); // the sink cuts its file back to the last checkpoint
@@ -157,9 +188,10 @@ final class ChaosRun {
                 brokerDown = true;
                 boolean clean = pipeline.broker().stop(Duration.ofSeconds(45));
                 say("broker stopped (" + (clean ? "clean shutdown" : "did not stop in 45 s: killed") + " in "
-                        + (System.nanoTime() - t0) / 1_000_000 + " ms); restarting on the same log dir and port after "
+                        + (System.nanoTime() - t0) / 1_000_000 + " ms) with " + tail.distinctIds()
+                        + " articles in the sink file, " + published + " published; restarting on the same log dir and port after "
                         + f.downMs() + " ms");
-                pause(f.downMs());
+                Thread.sleep(f.downMs());
                 pipeline.startBroker();
                 brokerDown = false;
                 brokerRestarts++;
@@ -181,7 +213,7 @@ final class ChaosRun {
                 readDlq(true); // the rest may be dead-lettered: make sure of the count before trusting it
                 done = inSink + dlq;
             }
-            if (done >= ids.size()) {
+            if (done >= ids.size() && !monkey.isAlive()) {
                 say(String.format("all %d articles accounted for: %d in the sink, %d dead-lettered", ids.size(), inSink, dlq));
                 return true;
             }
@@ -225,6 +257,19 @@ final class ChaosRun {
 
     /** Restarts a service that died without being killed, prints progress now and then. */
     private void housekeeping() throws Exception {
+        synchronized (services) {
+            restartCrashed();
+        }
+        tail.poll();
+        if (System.nanoTime() - lastProgress > 5_000_000_000L) {
+            lastProgress = System.nanoTime();
+            readDlq(false);
+            say(String.format("progress: published=%d/%d in_sink=%d (lines %d) dlq=%d kills=%d broker_restarts=%d",
+                    published, ids.size(), tail.distinctIds(), tail.lines(), dlq, kills, brokerRestarts));
+        }
+    }
+
+    private void restartCrashed() throws Exception {
         for (ChildJvm c : List.of(pipeline.broker(), pipeline.processor(), pipeline.sink())) {
             if (c == pipeline.broker() && brokerDown) {
                 continue;
@@ -244,13 +289,6 @@ final class ChaosRun {
                     }
                 }
             }
-        }
-        tail.poll();
-        if (System.nanoTime() - lastProgress > 5_000_000_000L) {
-            lastProgress = System.nanoTime();
-            readDlq(false);
-            say(String.format("progress: published=%d/%d in_sink=%d (lines %d) dlq=%d kills=%d broker_restarts=%d",
-                    published, ids.size(), tail.distinctIds(), tail.lines(), dlq, kills, brokerRestarts));
         }
     }
 

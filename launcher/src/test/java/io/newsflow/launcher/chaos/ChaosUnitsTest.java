@@ -33,20 +33,26 @@ class ChaosUnitsTest {
     }
 
     @Test
-    void planIsSeededBalancedAndInsideTheChunks() {
-        ChaosPlan a = ChaosPlan.draw(42, 5, 1, 10);
-        assertEquals(a, ChaosPlan.draw(42, 5, 1, 10), "same seed, same plan");
-        assertNotEquals(a, ChaosPlan.draw(43, 5, 1, 10));
+    void planIsSeededBalancedAndLandsWhileArticlesFlow() {
+        ChaosPlan a = ChaosPlan.draw(42, 5, 1, 2000);
+        assertEquals(a, ChaosPlan.draw(42, 5, 1, 2000), "same seed, same plan");
+        assertNotEquals(a, ChaosPlan.draw(43, 5, 1, 2000));
         assertEquals(6, a.faults().size());
         assertEquals(1, a.count(ChaosPlan.Target.BROKER));
         long p = a.count(ChaosPlan.Target.PROCESSOR);
         assertTrue(p == 2 || p == 3, a.describe());
         for (ChaosPlan.Fault f : a.faults()) {
-            assertTrue(f.chunk() >= 0 && f.chunk() < 10, a.describe());
+            assertTrue(f.atArticles() >= 100 && f.atArticles() <= 1700, "not at the very start or end: " + a.describe());
         }
         ChaosPlan.Fault broker = a.faults().stream().filter(f -> f.target() == ChaosPlan.Target.BROKER).findFirst().orElseThrow();
-        assertTrue(broker.chunk() >= 3 && broker.chunk() <= 6, "broker restart mid-run: " + a.describe());
-        assertEquals(1, ChaosPlan.draw(1, 1, 1, 1).count(ChaosPlan.Target.BROKER), "one chunk still works");
+        assertTrue(broker.atArticles() >= 600 && broker.atArticles() <= 1200, "broker restart mid-run: " + a.describe());
+        assertEquals(1, ChaosPlan.draw(1, 1, 1, 1).count(ChaosPlan.Target.BROKER), "one article still works");
+        long processorFirst = 0;
+        for (long seed = 1; seed <= 20; seed++) {
+            ChaosPlan plan = ChaosPlan.draw(seed, 3, 1, 600);
+            processorFirst += plan.count(ChaosPlan.Target.PROCESSOR) == 2 ? 1 : 0;
+        }
+        assertTrue(processorFirst > 3 && processorFirst < 17, "nearby seeds draw different splits: " + processorFirst);
     }
 
     @Test
