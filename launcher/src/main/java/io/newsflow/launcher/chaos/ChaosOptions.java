@@ -11,7 +11,7 @@ import java.util.Set;
 
 /** Settings of {@code ./newsflow chaos}. */
 public record ChaosOptions(int articles, int kills, int brokerRestarts, long seed, Path corpus, Path seeds,
-                           Path workDir, int chunks, long chunkGapMs, Duration stallTimeout, boolean keep,
+                           Path workDir, int chunks, long chunkGapMs, int maxBacklog, Duration stallTimeout, boolean keep,
                            boolean sequential) {
 
     public static final String USAGE = """
@@ -30,6 +30,8 @@ public record ChaosOptions(int articles, int kills, int brokerRestarts, long see
               --seeds DIR           seed pages for generated articles (default: <repository>/seeds)
               --chunks C            producer JVMs, one per chunk (default: N/200, 4 to 20)
               --chunk-gap-ms MS     pause between chunks (default 1500)
+              --max-backlog A       publish the next chunk only once at most A published articles are not yet
+                                    in the sink file (default: two chunks), so publishing lasts the whole run
               --stall-timeout S     give up after S seconds without progress (default 300)
               --work-dir DIR        where brokers, state, sink files and logs go (default: state/chaos-<time>)
               --keep                keep the work dir even when the run passes
@@ -42,7 +44,7 @@ public record ChaosOptions(int articles, int kills, int brokerRestarts, long see
 
     public static ChaosOptions parse(String[] argv) {
         Args a = Args.parse(argv, Set.of("articles", "kills", "seed", "broker-restarts", "corpus", "seeds", "chunks",
-                "chunk-gap-ms", "stall-timeout", "work-dir"), Set.of("keep", "sequential"));
+                "chunk-gap-ms", "max-backlog", "stall-timeout", "work-dir"), Set.of("keep", "sequential"));
         int articles = a.getInt("articles", 2000);
         int kills = a.getInt("kills", 5);
         int restarts = a.getInt("broker-restarts", 1);
@@ -64,6 +66,7 @@ public record ChaosOptions(int articles, int kills, int brokerRestarts, long see
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
         return new ChaosOptions(articles, kills, restarts, seed, Files.exists(corpus) ? corpus : null, seeds,
                 work.toAbsolutePath(), chunks, a.getInt("chunk-gap-ms", 1500),
+                a.getInt("max-backlog", 2 * ((articles + chunks - 1) / chunks)),
                 Duration.ofSeconds(a.getInt("stall-timeout", 300)), a.has("keep"),
                 a.has("sequential"));
     }

@@ -80,6 +80,7 @@ final class ChaosRun {
                 publishChunk(c);
                 if (c < chunks.size() - 1) {
                     pause(options.chunkGapMs());
+                    awaitBacklogBelow(options.maxBacklog());
                 }
             }
             say("all chunks published (" + published + " articles); waiting for the sink");
@@ -141,13 +142,34 @@ final class ChaosRun {
         }
     }
 
+    /**
+     * Paces the producer by the sink: the next chunk goes out once at most {@code max} published articles are still
+     * on their way, so that publishing goes on while the faults (drawn on sink progress) happen.
+     */
+    private void awaitBacklogBelow(long max) throws Exception {
+        long deadline = System.nanoTime() + options.stallTimeout().toNanos();
+        while (published - tail.distinctIds() - dlq > max) {
+            if (System.nanoTime() > deadline) {
+                problems.add(label + ": the sink stayed more than " + max + " articles behind for "
+                        + options.stallTimeout().toSeconds() + " s; publishing the next chunk anyway");
+                return;
+            }
+            pause(100);
+        }
+    }
+
     /** Applies the plan's faults, each once the sink has written its share of articles. */
     private void monkey() {
         try {
+            long minGap = Math.max(5, ids.size() / 100);
+            long lastFiredAt = -minGap;
             for (Fault f : plan.faults()) {
+                // at the drawn count, and only once the pipeline has moved on since the previous fault
                 while (true) {
                     tail.poll();
-                    if (tail.distinctIds() >= f.atArticles()) {
+                    long n = tail.distinctIds();
+                    if (n >= f.atArticles() && n >= lastFiredAt + minGap) {
+                        lastFiredAt = n;
                         break;
                     }
                     Thread.sleep(20);
@@ -205,6 +227,7 @@ final class ChaosRun {
     private boolean awaitAllInSink() throws Exception {
         long lastDone = -1;
         long lastChange = System.nanoTime();
+        boolean diagnosed = false;
         while (true) {
             housekeeping();
             long inSink = ids.stream().filter(tail::contains).count();
@@ -220,6 +243,12 @@ final class ChaosRun {
             if (done != lastDone) {
                 lastDone = done;
                 lastChange = System.nanoTime();
+                diagnosed = false;
+            } else if (!diagnosed && System.nanoTime() - lastChange > Math.min(90_000_000_000L, options.stallTimeout().toNanos() / 2)) {
+                diagnosed = true;
+                say(String.format("no progress for %d s; the processor log ends:%n%s%n  Kafka says:%n%s",
+                        (System.nanoTime() - lastChange) / 1_000_000_000L, indent(pipeline.processor().tail(6)),
+                        Diagnostics.describe(pipeline.bootstrap(), Pipeline.PARTITIONS)));
             } else if (System.nanoTime() - lastChange > options.stallTimeout().toNanos()) {
                 String msg = String.format("no progress for %d s: %d of %d articles in the sink, %d dead-lettered",
                         options.stallTimeout().toSeconds(), inSink, ids.size(), dlq);
