@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 public final class ChildJvm {
 
     private static final Set<ChildJvm> LIVE = ConcurrentHashMap.newKeySet();
+    /** Set once the JVM is shutting down: from then on nothing new is started (guarded by the class). */
+    private static boolean shuttingDown;
     private static final Thread HOOK = new Thread(ChildJvm::stopAllLive, "chaos-stop-children");
 
     static {
@@ -65,8 +67,13 @@ public final class ChildJvm {
         // The services fall back to NEWSFLOW_* variables: both runs must see the same (explicit) settings.
         pb.environment().keySet().removeIf(k -> k.startsWith("NEWSFLOW_") && !k.equals("NEWSFLOW_HOME"));
         expectingExit = false;
-        process = pb.start();
-        LIVE.add(this);
+        synchronized (ChildJvm.class) {
+            if (shuttingDown) {
+                throw new IllegalStateException("shutting down: not starting " + name);
+            }
+            process = pb.start();
+            LIVE.add(this);
+        }
     }
 
     public synchronized long pid() {
@@ -183,6 +190,9 @@ public final class ChildJvm {
 
     /** Stops every child still running: clients first, brokers last, SIGKILL for what does not stop in time. */
     static void stopAllLive() {
+        synchronized (ChildJvm.class) {
+            shuttingDown = true; // a run thread must not replace what is stopped here
+        }
         LIVE.removeIf(c -> !c.alive());
         if (LIVE.isEmpty()) {
             return;
