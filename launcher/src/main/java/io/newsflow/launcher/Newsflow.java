@@ -23,6 +23,8 @@ public final class Newsflow {
                         [--themes FILE] [--near-threshold 0.7] [--sink file|postgres] [--jdbc-url URL] [--serve [--port 8080]]
                         --serve keeps everything running after the summary, with the dashboard at
                         http://localhost:8080/ until Ctrl-C
+              chaos     kill -9 processor and sink, restart the broker while articles flow (all separate JVMs);
+                        check the sink against an undisturbed run  [--articles 2000] [--kills 5] [--seed S] [--help]
               produce   publish articles           --bootstrap-servers HOST:PORT [--input DIR|FILE.jsonl|-]
               process   run the Kafka Streams job  --bootstrap-servers HOST:PORT [--state-dir DIR] [--threads N] [--themes FILE]
                         [--reset] [--port N [--http-host HOST]]  also serve the HTTP API and dashboard
@@ -45,6 +47,7 @@ public final class Newsflow {
             switch (argv[0]) {
                 case "demo" -> System.exit(DemoCommand.run(rest));
                 case "bench" -> System.exit(BenchCommand.run(rest));
+                case "chaos" -> System.exit(ChaosCommand.run(rest));
                 case "produce" -> System.exit(ProducerMain.run(rest));
                 case "process" -> StreamsProcessorMain.main(rest);
                 case "sink" -> SinkMain.main(rest);
