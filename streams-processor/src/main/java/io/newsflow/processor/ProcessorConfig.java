@@ -44,6 +44,9 @@ public record ProcessorConfig(String bootstrapServers, String applicationId, Pat
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // Articles and verdicts share a task but need no timestamp alignment: never idle waiting for the other.
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
+        // A killed instance's partitions move on after 10 s instead of the 45 s default.
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 3_000);
         // Any Kafka Streams setting can be tuned without code: -Dnewsflow.streams.<name>=<value>
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(OVERRIDE_PREFIX))
                 .forEach(k -> p.put(k.substring(OVERRIDE_PREFIX.length()), System.getProperty(k)));
