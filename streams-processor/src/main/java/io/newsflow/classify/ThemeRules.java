@@ -59,15 +59,18 @@ final class ThemeRules {
     }
 
     final String version;
+    /** Optional "model" key: a learned decision layer (see ThemeModel) to load with these rules, or null. */
+    final String model;
     final Scoring scoring;
     final List<Marker> tailMarkers;
     final List<Marker> teaserMarkers;
     final List<Marker> ignore;
     final List<Theme> themes;
 
-    private ThemeRules(String version, Scoring scoring, List<Marker> tailMarkers, List<Marker> teaserMarkers,
+    private ThemeRules(String version, String model, Scoring scoring, List<Marker> tailMarkers, List<Marker> teaserMarkers,
                        List<Marker> ignore, List<Theme> themes) {
         this.version = version;
+        this.model = model;
         this.scoring = scoring;
         this.tailMarkers = tailMarkers;
         this.teaserMarkers = teaserMarkers;
@@ -81,7 +84,7 @@ final class ThemeRules {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
 
-    private static final Set<String> TOP_KEYS = Set.of("version", "description", "scoring", "layout", "themes");
+    private static final Set<String> TOP_KEYS = Set.of("version", "description", "model", "scoring", "layout", "themes");
     private static final Set<String> SCORING_KEYS = Set.of("titleWeight", "leadWeight", "bodyWeight", "tailWeight",
             "leadTokens", "lengthNormTokens", "saturation", "paragraphMinEvidence", "mentionGap", "clusterRest", "tailCap", "strongMention", "minMentions", "minSpread", "lengthExponent", "bodyOnlyMargin");
     private static final Set<String> LAYOUT_KEYS = Set.of("tailMarkers", "teaserMarkers", "ignore");
@@ -236,6 +239,7 @@ final class ThemeRules {
         ThemeRules build(JsonNode root) {
             checkKeys(root, "", TOP_KEYS);
             String version = string(root, "version", "version", true);
+            String model = string(root, "model", "model", false);
 
             JsonNode s = object(root, "scoring", "scoring", false);
             if (s == null) {
@@ -305,7 +309,7 @@ final class ThemeRules {
                 }
                 themes.add(theme(code, object(th, code, p, true), p, codes, scoring));
             }
-            return new ThemeRules(version, scoring, tail, teaser, ignore, List.copyOf(themes));
+            return new ThemeRules(version, model, scoring, tail, teaser, ignore, List.copyOf(themes));
         }
 
         private List<Marker> markers(List<String> phrases, String path, boolean caseSensitive, int tokens) {
