@@ -29,6 +29,7 @@ public final class ThemeClassifier {
     private static final int KIND_TAIL = 1;
     private static final int KIND_TEASER = 2;
     private static final int KIND_IGNORE = 3;
+    private static final int KIND_MARKET = 4;
 
     /** One phrase that can start at a word: what it belongs to and its words. */
     private record Candidate(int kind, int theme, int term, String[] words, boolean caseSensitive,
@@ -54,8 +55,11 @@ public final class ThemeClassifier {
             "discountedShare",      // share of positive occurrences that a discounting context rule hit
             "articleLength",        // log1p(article words / lengthNormTokens)
             "firstMention",         // where the first strong mention is: 0 title .. 1 end of article (1 if none)
-            "otherThemeMax");       // the highest rules score among the other themes
-    private static final int NF = 15;
+            "otherThemeMax",        // the highest rules score among the other themes
+            "evidenceDensity",      // log1p(positive evidence per 100 article words)
+            "topSentenceShare",     // the strongest body sentence's share of the body evidence (1 = one sentence)
+            "marketWords");         // log1p(layout.marketWords per 100 article words): a price or market piece
+    private static final int NF = 18;
 
     private final ThemeRules rules;
     private final ThemeModel model;
@@ -93,6 +97,9 @@ public final class ThemeClassifier {
         }
         for (ThemeRules.Marker m : rules.ignore) {
             add(heads, marker(KIND_IGNORE, m));
+        }
+        for (ThemeRules.Marker m : rules.marketWords) {
+            add(heads, marker(KIND_MARKET, m));
         }
         // every first word of a longer phrase gets an entry of its own (possibly empty) flagged "starts a pair",
         // so the second word is hashed only after a word that can start a phrase
@@ -146,12 +153,21 @@ public final class ThemeClassifier {
 
     /** The classifier with the rules shipped on the classpath ({@code /themes.json}). */
     public static ThemeClassifier defaults() {
+        ThemeRules rules = classpathRules();
+        return new ThemeClassifier(rules, rules.model == null ? null : classpathModel(rules.model, "classpath:/themes.json"));
+    }
+
+    /** The shipped rules without their learned layer (training, and comparing rules with the model). */
+    static ThemeClassifier defaultRulesOnly() {
+        return new ThemeClassifier(classpathRules(), null);
+    }
+
+    private static ThemeRules classpathRules() {
         try (InputStream in = ThemeClassifier.class.getResourceAsStream("/themes.json")) {
             if (in == null) {
                 throw new ThemeRulesException("classpath:/themes.json: not found");
             }
-            ThemeRules rules = ThemeRules.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "classpath:/themes.json");
-            return new ThemeClassifier(rules, rules.model == null ? null : classpathModel(rules.model, "classpath:/themes.json"));
+            return ThemeRules.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "classpath:/themes.json");
         } catch (IOException e) {
             throw new ThemeRulesException("classpath:/themes.json: cannot read: " + e.getMessage(), e);
         }
@@ -280,7 +296,7 @@ public final class ThemeClassifier {
         IntList mTok = new IntList();
         IntList mLen = new IntList();
         boolean[][] ignoredHolder = new boolean[1][];
-        int[] tailHolder = {Integer.MAX_VALUE};
+        int[] tailHolder = {Integer.MAX_VALUE, 0};   // tail start, market words
         IntList teaserFrom = new IntList();
         IntList teaserTo = new IntList();
         char[] low = text.low;
@@ -536,7 +552,7 @@ public final class ThemeClassifier {
         // else the rules. Either way a theme needs matched terms.
         double[][] feat = null;
         if (model != null || featuresOut != null || trace != null) {
-            feat = features(text, n, tailStart, articleTokens, mTheme, mTerm, mTok, contrib, ctxOf, posOf, where,
+            feat = features(text, n, tailStart, tailHolder[1], articleTokens, mTheme, mTerm, mTok, contrib, ctxOf, posOf, where,
                     score, ruleAssigned, matched, strong, inTitle, firstStrong);
             if (featuresOut != null) {
                 System.arraycopy(feat, 0, featuresOut, 0, nt);
@@ -582,7 +598,7 @@ public final class ThemeClassifier {
         return new Classification(assigned, scores, perParagraph);
     }
 
-    private double[][] features(Text text, int n, int tailStart, int articleTokens, IntList mTheme, IntList mTerm,
+    private double[][] features(Text text, int n, int tailStart, int marketWords, int articleTokens, IntList mTheme, IntList mTerm,
                                 IntList mTok, double[] contrib, double[] ctxOf, double[] posOf, byte[] where,
                                 double[] score, boolean[] ruleAssigned, List<List<String>> matched, int[] strong,
                                 boolean[] inTitle, int[] firstStrong) {
@@ -605,6 +621,8 @@ public final class ThemeClassifier {
             int discounted = 0;
             int sentHits = 0;
             int lastSent = Integer.MIN_VALUE;
+            double sentEv = 0;
+            double topSent = 0;
             for (int j = 0; j < m; j++) {
                 if (mTheme.data[j] != t || Double.isNaN(contrib[j])) {
                     continue;
@@ -628,7 +646,10 @@ public final class ThemeClassifier {
                     if (text.sent[i] != lastSent) {
                         sentHits++;
                         lastSent = text.sent[i];
+                        sentEv = 0;
                     }
+                    sentEv += contrib[j];
+                    topSent = Math.max(topSent, sentEv);
                 }
             }
             double other = 0;
@@ -655,6 +676,10 @@ public final class ThemeClassifier {
             f[12] = Math.log1p(articleTokens / (double) rules.scoring.lengthNormTokens());
             f[13] = first;
             f[14] = other;
+            double words = Math.max(1, articleTokens);
+            f[15] = Math.log1p(100.0 * (pos[0] + pos[1] + pos[2]) / words);
+            f[16] = pos[1] + pos[2] > 0 ? topSent / (pos[1] + pos[2]) : 0;
+            f[17] = Math.log1p(100.0 * marketWords / words);
         }
         return out;
     }
@@ -718,6 +743,7 @@ public final class ThemeClassifier {
                     teaserFrom.add(i);
                     teaserTo.add(i + len + cand.teaserTokens());
                 }
+                case KIND_MARKET -> tailStart[1]++;
                 default -> {
                     if (ignored[0] == null) {
                         ignored[0] = new boolean[text.count];

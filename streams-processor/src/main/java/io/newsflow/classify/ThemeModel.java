@@ -20,6 +20,14 @@ import java.util.Map;
  */
 final class ThemeModel {
 
+    /**
+     * The rules score below which the model's probability is capped at the rules score (min(p, ruleScore)), and
+     * thresholds are never below 0.3, so below it the model cannot assign a theme:
+     * the model reweighs evidence the rules found, it does not invent a theme from one weak mention in an input far
+     * shorter than anything it was trained on (a one-sentence "ban on plastic bags").
+     */
+    static final double MIN_RULE_SCORE = 0.25;
+
     /** One theme's logistic regression: p = sigmoid(bias + Σ w·x); assigned when p ≥ threshold. */
     record ThemeWeights(double bias, double[] weights, double threshold) {
         double probability(double[] x) {
@@ -27,7 +35,9 @@ final class ThemeModel {
             for (int i = 0; i < weights.length; i++) {
                 z += weights[i] * x[i];
             }
-            return 1.0 / (1.0 + Math.exp(-z));
+            double p = 1.0 / (1.0 + Math.exp(-z));
+            double ruleScore = x[0];
+            return ruleScore >= MIN_RULE_SCORE ? p : Math.min(p, ruleScore);
         }
     }
 

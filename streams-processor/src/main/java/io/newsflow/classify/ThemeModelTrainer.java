@@ -84,7 +84,8 @@ final class ThemeModelTrainer {
             for (int i = 0; i < w.length; i++) {
                 z += w[i] * (x[i] - mean[i]) / std[i];
             }
-            return 1 / (1 + Math.exp(-z));
+            double p = 1 / (1 + Math.exp(-z));
+            return x[0] >= ThemeModel.MIN_RULE_SCORE ? p : Math.min(p, x[0]);
         }
 
         ThemeModel.ThemeWeights raw() {
@@ -225,8 +226,8 @@ final class ThemeModelTrainer {
         }
         double bestT = 0.5;
         double bestF = -1;
-        for (int k = 0; k <= 28; k++) {
-            double th = 0.15 + 0.025 * k;
+        for (int k = 0; k <= 22; k++) {
+            double th = 0.3 + 0.025 * k;   // never below 0.3: see ThemeModel.MIN_RULE_SCORE
             // smooth: mean F1 over the threshold and its neighbours, so one lucky cut does not decide
             double f1 = (f1At(train, oof, code, t, th - 0.025) + f1At(train, oof, code, t, th) + f1At(train, oof, code, t, th + 0.025)) / 3;
             if (f1 > bestF + 1e-9 || (Math.abs(f1 - bestF) <= 1e-9 && Math.abs(th - 0.5) < Math.abs(bestT - 0.5))) {
@@ -479,7 +480,7 @@ final class ThemeModelTrainer {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        ThemeClassifier rulesOnly = (themes == null ? ThemeClassifier.defaults() : ThemeClassifier.fromFile(themes)).withModel(null);
+        ThemeClassifier rulesOnly = themes == null ? ThemeClassifier.defaultRulesOnly() : ThemeClassifier.fromFile(themes).withModel(null);
         List<String> codes = rulesOnly.themeCodes();
         Set<String> known = new LinkedHashSet<>(codes);
         Map<String, Article> articles = ClassifierEvaluation.readArticles(inputs, out);
