@@ -63,6 +63,8 @@ public final class ThemeClassifier {
 
     private final ThemeRules rules;
     private final ThemeModel model;
+    // per theme, the model's weight for each rules term (aligned with termsByTheme), or null
+    private final double[][] boundTermWeights;
     private final String[] codes;
     private final ThemeRules.Term[][] termsByTheme;
     // open-addressing table: lower-cased first word -> candidates, longest first
@@ -118,6 +120,16 @@ public final class ThemeClassifier {
         tableHashes = new int[cap];
         tableValues = new Candidate[cap][];
         tablePairStart = new boolean[cap];
+        boundTermWeights = new double[nt][];
+        for (int t = 0; t < nt && model != null; t++) {
+            ThemeModel.ThemeWeights w = model.get(codes[t]);
+            if (w != null && !w.termWeights().isEmpty()) {
+                boundTermWeights[t] = new double[termsByTheme[t].length];
+                for (int k = 0; k < termsByTheme[t].length; k++) {
+                    boundTermWeights[t][k] = w.termWeights().getOrDefault(termsByTheme[t][k].label(), 0.0);
+                }
+            }
+        }
         tableMask = cap - 1;
         for (Map.Entry<String, List<Candidate>> e : heads.entrySet()) {
             List<Candidate> list = new ArrayList<>(e.getValue());
@@ -235,6 +247,15 @@ public final class ThemeClassifier {
     /** The "version" field of the rules in use. */
     public String rulesVersion() {
         return rules.version;
+    }
+
+    /** The labels of a theme's terms (positive and negative), in the order of the per-term features. */
+    List<String> termLabels(int theme) {
+        List<String> out = new ArrayList<>();
+        for (ThemeRules.Term term : termsByTheme[theme]) {
+            out.add(term.label());
+        }
+        return out;
     }
 
     /** Theme codes in rules-file order. */
@@ -471,6 +492,7 @@ public final class ThemeClassifier {
         double[] raw = new double[nt];
         double[] score = new double[nt];
         List<List<String>> matched = new ArrayList<>(nt);
+        double[][] termTotals = new double[nt][];
         for (int t = 0; t < nt; t++) {
             ThemeRules.Term[] terms = termsByTheme[t];
             double[][] perTerm = new double[terms.length][];
@@ -492,6 +514,7 @@ public final class ThemeClassifier {
             }
             double sum = 0;
             double[] termTotal = new double[terms.length];
+            termTotals[t] = termTotal;
             for (int k = 0; k < terms.length; k++) {
                 double[] cs = perTerm[k];
                 if (cs == null) {
@@ -552,7 +575,7 @@ public final class ThemeClassifier {
         // else the rules. Either way a theme needs matched terms.
         double[][] feat = null;
         if (model != null || featuresOut != null || trace != null) {
-            feat = features(text, n, tailStart, tailHolder[1], articleTokens, mTheme, mTerm, mTok, contrib, ctxOf, posOf, where,
+            feat = features(termTotals, text, n, tailStart, tailHolder[1], articleTokens, mTheme, mTerm, mTok, contrib, ctxOf, posOf, where,
                     score, ruleAssigned, matched, strong, inTitle, firstStrong);
             if (featuresOut != null) {
                 System.arraycopy(feat, 0, featuresOut, 0, nt);
@@ -565,7 +588,7 @@ public final class ThemeClassifier {
             double s = score[t];
             boolean yes = ruleAssigned[t];
             if (w != null) {
-                s = matched.get(t).isEmpty() ? 0.0 : Math.min(0.9999, round(w.probability(feat[t])));
+                s = matched.get(t).isEmpty() ? 0.0 : Math.min(0.9999, round(w.probability(feat[t], boundTermWeights[t])));
                 yes = !matched.get(t).isEmpty() && s >= w.threshold();
             }
             if (trace != null) {
@@ -598,7 +621,7 @@ public final class ThemeClassifier {
         return new Classification(assigned, scores, perParagraph);
     }
 
-    private double[][] features(Text text, int n, int tailStart, int marketWords, int articleTokens, IntList mTheme, IntList mTerm,
+    private double[][] features(double[][] termTotals, Text text, int n, int tailStart, int marketWords, int articleTokens, IntList mTheme, IntList mTerm,
                                 IntList mTok, double[] contrib, double[] ctxOf, double[] posOf, byte[] where,
                                 double[] score, boolean[] ruleAssigned, List<List<String>> matched, int[] strong,
                                 boolean[] inTitle, int[] firstStrong) {
@@ -612,7 +635,7 @@ public final class ThemeClassifier {
                 last = text.sent[i];
             }
         }
-        double[][] out = new double[nt][NF];
+        double[][] out = new double[nt][];
         for (int t = 0; t < nt; t++) {
             double[] pos = new double[4];
             double neg = 0;
@@ -660,7 +683,11 @@ public final class ThemeClassifier {
             }
             double first = inTitle[t] ? 0.0 : firstStrong[t] == Integer.MAX_VALUE ? 1.0
                     : Math.min(1.0, text.bodyOrdinal[firstStrong[t]] / (double) Math.max(1, articleTokens));
-            double[] f = out[t];
+            double[] f = new double[NF + termTotals[t].length];
+            out[t] = f;
+            for (int k = 0; k < termTotals[t].length; k++) {
+                f[NF + k] = Math.log1p(termTotals[t][k]);   // per-term evidence: the model may re-weigh each term
+            }
             f[0] = score[t];
             f[1] = ruleAssigned[t] ? 1 : 0;
             f[2] = Math.log1p(pos[0]);

@@ -29,11 +29,17 @@ final class ThemeModel {
     static final double MIN_RULE_SCORE = 0.25;
 
     /** One theme's logistic regression: p = sigmoid(bias + Σ w·x); assigned when p ≥ threshold. */
-    record ThemeWeights(double bias, double[] weights, double threshold) {
-        double probability(double[] x) {
+    record ThemeWeights(double bias, double[] weights, double threshold, Map<String, Double> termWeights) {
+        /** x: the base features, then one log1p(evidence) per rules term; termW: those terms' weights, or null. */
+        double probability(double[] x, double[] termW) {
             double z = bias;
             for (int i = 0; i < weights.length; i++) {
                 z += weights[i] * x[i];
+            }
+            if (termW != null) {
+                for (int k = 0; k < termW.length && weights.length + k < x.length; k++) {
+                    z += termW[k] * x[weights.length + k];
+                }
             }
             double p = 1.0 / (1.0 + Math.exp(-z));
             double ruleScore = x[0];
@@ -106,7 +112,21 @@ final class ThemeModel {
                 }
                 weights[index[i]] = w.get(i).doubleValue();
             }
-            out.put(e.getKey(), new ThemeWeights(bias, weights, threshold));
+            Map<String, Double> termWeights = new LinkedHashMap<>();
+            JsonNode tw = t.get("termWeights");
+            if (tw != null) {
+                if (!tw.isObject()) {
+                    throw new ThemeRulesException(source + ": " + p + ".termWeights: must be an object of term -> weight");
+                }
+                for (Iterator<Map.Entry<String, JsonNode>> i2 = tw.fields(); i2.hasNext(); ) {
+                    Map.Entry<String, JsonNode> te = i2.next();
+                    if (!te.getValue().isNumber()) {
+                        throw new ThemeRulesException(source + ": " + p + ".termWeights." + te.getKey() + ": must be a number");
+                    }
+                    termWeights.put(te.getKey(), te.getValue().doubleValue());
+                }
+            }
+            out.put(e.getKey(), new ThemeWeights(bias, weights, threshold, Map.copyOf(termWeights)));
         }
         return new ThemeModel(version, rulesVersion, out);
     }
@@ -128,6 +148,14 @@ final class ThemeModel {
             ArrayNode w = t.putArray("weights");
             for (double d : e.getValue().weights()) {
                 w.add(round(d));
+            }
+            if (!e.getValue().termWeights().isEmpty()) {
+                ObjectNode tw = t.putObject("termWeights");
+                e.getValue().termWeights().forEach((k, v) -> {
+                    if (Math.abs(v) >= 0.005) {
+                        tw.put(k, round(v));
+                    }
+                });
             }
         }
         try {

@@ -38,6 +38,13 @@ final class ThemeModelTrainer {
 
     /** Themes with fewer positives than this are left to the rules. */
     static final int MIN_POSITIVES = 8;
+    static boolean printMisses;
+    /** Feature columns zeroed before training (ablation: --drop name,name). A zero column gets weight 0. */
+    static Set<Integer> dropped = Set.of();
+    /** Whether the per-term evidence columns are used (--terms), or only the base FEATURES. */
+    static boolean useTerms;
+    /** L2 penalty on the per-term columns, relative to lambda (--term-lambda-factor). */
+    static double termLambdaFactor = 1.0;
 
     private ThemeModelTrainer() {
     }
@@ -55,6 +62,14 @@ final class ThemeModelTrainer {
                 continue;
             }
             double[][] x = rulesOnly.features(a.title(), a.paragraphs());
+            for (int t = 0; t < x.length; t++) {
+                if (!useTerms) {
+                    x[t] = Arrays.copyOf(x[t], ThemeClassifier.FEATURES.size());
+                }
+                for (int d : dropped) {
+                    x[t][d] = 0;
+                }
+            }
             Set<String> rules = new LinkedHashSet<>();
             for (int t = 0; t < codes.size(); t++) {
                 if (x[t][1] > 0) {
@@ -88,14 +103,21 @@ final class ThemeModelTrainer {
             return x[0] >= ThemeModel.MIN_RULE_SCORE ? p : Math.min(p, x[0]);
         }
 
-        ThemeModel.ThemeWeights raw() {
-            double[] rw = new double[w.length];
+        ThemeModel.ThemeWeights raw(List<String> termLabels) {
+            int nf = ThemeClassifier.FEATURES.size();
+            double[] rw = new double[nf];
+            Map<String, Double> tw = new LinkedHashMap<>();
             double b = bias;
             for (int i = 0; i < w.length; i++) {
-                rw[i] = w[i] / std[i];
+                double v = w[i] / std[i];
                 b -= w[i] * mean[i] / std[i];
+                if (i < nf) {
+                    rw[i] = v;
+                } else {
+                    tw.put(termLabels.get(i - nf), v);
+                }
             }
-            return new ThemeModel.ThemeWeights(b, rw, threshold);
+            return new ThemeModel.ThemeWeights(b, rw, threshold, tw);
         }
     }
 
@@ -149,8 +171,9 @@ final class ThemeModelTrainer {
                     h[k][i] = h[i][k];
                 }
                 if (i > 0) {
-                    g[i] += lambda * beta[i];
-                    h[i][i] += lambda;
+                    double l = i > ThemeClassifier.FEATURES.size() ? lambda * termLambdaFactor : lambda;
+                    g[i] += l * beta[i];
+                    h[i][i] += l;
                 } else {
                     h[i][i] += 1e-6;
                 }
@@ -278,16 +301,25 @@ final class ThemeModelTrainer {
         return fit(xs, y, lambda);
     }
 
-    static ThemeModel train(List<Example> train, List<String> codes, double lambda, String version, String rulesVersion) {
-        Map<String, ThemeModel.ThemeWeights> out = new LinkedHashMap<>();
+    static Map<String, Fit> train(List<Example> train, List<String> codes, double lambda) {
+        Map<String, Fit> out = new LinkedHashMap<>();
         for (int t = 0; t < codes.size(); t++) {
             String code = codes.get(t);
             long pos = train.stream().filter(e -> e.gold().contains(code)).count();
             if (pos >= MIN_POSITIVES) {
-                out.put(code, trainTheme(train, t, code, lambda, 17L + t).raw());
+                out.put(code, trainTheme(train, t, code, lambda, 17L + t));
             }
         }
-        return new ThemeModel(version, rulesVersion, out);
+        return out;
+    }
+
+    static ThemeModel toModel(Map<String, Fit> fits, ThemeClassifier rulesOnly, String version) {
+        Map<String, ThemeModel.ThemeWeights> out = new LinkedHashMap<>();
+        List<String> codes = rulesOnly.themeCodes();
+        for (Map.Entry<String, Fit> e : fits.entrySet()) {
+            out.put(e.getKey(), e.getValue().raw(rulesOnly.termLabels(codes.indexOf(e.getKey()))));
+        }
+        return new ThemeModel(version, rulesOnly.rulesVersion(), out);
     }
 
     /**
@@ -392,12 +424,12 @@ final class ThemeModelTrainer {
         }
     }
 
-    static Set<String> predict(ThemeModel m, Example e, List<String> codes) {
+    static Set<String> predict(Map<String, Fit> m, Example e, List<String> codes) {
         Set<String> out = new LinkedHashSet<>();
         for (int t = 0; t < codes.size(); t++) {
-            ThemeModel.ThemeWeights w = m.get(codes.get(t));
+            Fit w = m.get(codes.get(t));
             boolean yes = w == null ? e.rules().contains(codes.get(t))
-                    : hasEvidence(e, t) && w.probability(e.x()[t]) >= w.threshold();
+                    : hasEvidence(e, t) && w.p(e.x()[t]) >= w.threshold();
             if (yes) {
                 out.add(codes.get(t));
             }
@@ -420,9 +452,12 @@ final class ThemeModelTrainer {
                 for (int i = 0; i < ex.size(); i++) {
                     (folds[i] == f ? test : train).add(ex.get(i));
                 }
-                ThemeModel m = train(train, codes, lambda, "cv", "cv");
+                Map<String, Fit> m = train(train, codes, lambda);
                 for (Example e : test) {
                     Set<String> got = predict(m, e, codes);
+                    if (printMisses && r == 0 && !got.equals(e.gold())) {
+                        out.printf("cv miss %s gold %s got %s rules %s%n", e.id(), e.gold(), got, e.rules());
+                    }
                     model.add(e.gold(), got);
                     one.add(e.gold(), got);
                     rules.add(e.gold(), e.rules());
@@ -476,7 +511,22 @@ final class ThemeModelTrainer {
                 case "--repeats" -> repeats = Integer.parseInt(args[++i]);
                 case "--lambda" -> lambdas = Arrays.stream(args[++i].split(",")).mapToDouble(Double::parseDouble).toArray();
                 case "--version" -> version = args[++i];
-                case "--errors" -> errors = true;
+                case "--drop" -> {
+                    Set<Integer> d = new java.util.HashSet<>();
+                    for (String f : args[++i].split(",")) {
+                        if (ThemeClassifier.FEATURES.indexOf(f) < 0) {
+                            throw new IllegalArgumentException("unknown feature " + f);
+                        }
+                        d.add(ThemeClassifier.FEATURES.indexOf(f));
+                    }
+                    dropped = d;
+                }
+                case "--terms" -> useTerms = true;
+                case "--term-lambda-factor" -> termLambdaFactor = Double.parseDouble(args[++i]);
+                case "--errors" -> {
+                    errors = true;
+                    printMisses = true;
+                }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -502,7 +552,7 @@ final class ThemeModelTrainer {
                 out.print(c[1].table("rules alone, same articles (each counted once per repeat):"));
             }
             if (!held.isEmpty() || outFile != null) {
-                ThemeModel m = train(ex, codes, lambda, version, rulesOnly.rulesVersion());
+                Map<String, Fit> m = train(ex, codes, lambda);
                 if (!held.isEmpty()) {
                     List<Example> hx = examples(rulesOnly, articles, held);
                     Counts mc = new Counts(codes);
@@ -519,7 +569,7 @@ final class ThemeModelTrainer {
                     out.print(rc.table("hold-out, rules alone:"));
                 }
                 if (outFile != null) {
-                    Files.writeString(outFile, m.toJson("Per-theme logistic regression over the rules' features; trained by "
+                    Files.writeString(outFile, toModel(m, rulesOnly, version).toJson("Per-theme logistic regression over the rules' features; trained by "
                             + "ThemeModelTrainer on " + ex.size() + " labelled articles (" + labelFiles.stream()
                             .map(p -> p.getFileName().toString()).reduce((a, b) -> a + ", " + b).orElse("") + "), lambda "
                             + lambda + ". See docs/CLASSIFIER.md."), StandardCharsets.UTF_8);

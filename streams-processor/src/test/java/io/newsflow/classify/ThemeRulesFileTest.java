@@ -208,4 +208,29 @@ class ThemeRulesFileTest {
         assertTrue(c.model() == null);
         assertEquals(0.65, c.threshold("AI"), 1e-9);
     }
+
+    @Test
+    void perTermWeightsInTheModelAreApplied() throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = shippedRules(mapper);
+        root.put("model", "terms-model.json");
+        Path f = dir.resolve("terms.json");
+        mapper.writeValue(f.toFile(), root);
+        String shipped;
+        try (InputStream in = ThemeClassifier.class.getResourceAsStream("/theme-model.json")) {
+            shipped = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String title = "China bans bitcoin mining";
+        List<String> body = List.of("China's central bank banned bitcoin mining and crypto trading on Friday, extending its crackdown.",
+                "The ban covers all exchanges, the People's Bank of China said.");
+        ObjectNode model = (ObjectNode) mapper.readTree(shipped);
+        ((ObjectNode) model.get("themes").get("CRYPTO_BAN")).putObject("termWeights").put("ban", -50.0);
+        mapper.writeValue(dir.resolve("terms-model.json").toFile(), model);
+        Classification r = ThemeClassifier.fromFile(f).classify(title, body);
+        assertTrue(r.scores().get("CRYPTO_BAN") < 0.01, r.scores().toString());
+        ((ObjectNode) model.get("themes").get("CRYPTO_BAN")).putObject("termWeights").put("ban", "x");
+        mapper.writeValue(dir.resolve("terms-model.json").toFile(), model);
+        ThemeRulesException bad = assertThrows(ThemeRulesException.class, () -> ThemeClassifier.fromFile(f));
+        assertTrue(bad.getMessage().contains("themes.CRYPTO_BAN.termWeights.ban"), bad.getMessage());
+    }
 }
