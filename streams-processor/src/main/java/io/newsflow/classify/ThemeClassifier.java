@@ -713,7 +713,7 @@ public final class ThemeClassifier {
 
     private static String featureText(double[] f) {
         StringBuilder sb = new StringBuilder("{");
-        for (int k = 0; k < f.length; k++) {
+        for (int k = 0; k < NF; k++) {   // the base features; per-term columns follow them
             sb.append(k == 0 ? "" : ", ").append(FEATURES.get(k)).append('=')
                     .append(String.format(java.util.Locale.ROOT, "%.3f", f[k]));
         }

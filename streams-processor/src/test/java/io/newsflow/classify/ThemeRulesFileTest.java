@@ -166,6 +166,8 @@ class ThemeRulesFileTest {
                 List.of("China's central bank banned bitcoin mining and crypto trading on Friday, extending its crackdown.",
                         "The ban covers all exchanges, the People's Bank of China said."));
         assertEquals("CRYPTO_BAN", r.primaryTheme(), r.scores().toString());
+        String explained = c.explain("China bans bitcoin mining", List.of("The ban covers all exchanges."));
+        assertTrue(explained.contains("sentenceShare=") && explained.contains("model p="), explained);
         for (ThemeScore s : r.themes()) {
             assertTrue(!s.matchedTerms().isEmpty());
             assertTrue(s.score() >= c.threshold(s.theme()));
