@@ -95,8 +95,8 @@ public final class ClassifierBenchmark {
             List<String> ps = List.copyOf(pool.subList(i, i + 10));
             tens.add(new Doc("Benchmark article " + tens.size(), ps, chars("Benchmark article", ps)));
         }
-        out.printf(Locale.ROOT, "rules %s; %d articles (mean %.0f chars), %d ten-paragraph articles (mean %.0f chars); %d CPU(s)%n",
-                classifier.rulesVersion(), docs.size(), mean(docs), tens.size(), mean(tens),
+        out.printf(Locale.ROOT, "%s; %d articles (mean %.0f chars), %d ten-paragraph articles (mean %.0f chars); %d CPU(s)%n",
+                classifier.describe(), docs.size(), mean(docs), tens.size(), mean(tens),
                 Runtime.getRuntime().availableProcessors());
         long sink = 0;
         // warm-up: let the JIT compile the hot paths before anything is timed

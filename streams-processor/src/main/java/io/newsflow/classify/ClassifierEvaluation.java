@@ -244,8 +244,8 @@ public final class ClassifierEvaluation {
             }
             Map<String, Article> articles = readArticles(inputs, out);
             List<String> missing = labels.keySet().stream().filter(id -> !articles.containsKey(id)).toList();
-            out.printf(Locale.ROOT, "rules %s; %d labelled ids (split %s), %d articles read, %d labelled found%n",
-                    classifier.rulesVersion(), labels.size(), split, articles.size(), labels.size() - missing.size());
+            out.printf(Locale.ROOT, "%s; %d labelled ids (split %s), %d articles read, %d labelled found%n",
+                    classifier.describe(), labels.size(), split, articles.size(), labels.size() - missing.size());
             if (!missing.isEmpty()) {
                 out.println("labelled ids missing from the input (" + missing.size() + "): " + String.join(" ", missing));
             }

@@ -29,13 +29,42 @@ public final class ThemeClassifier {
     private static final int KIND_TAIL = 1;
     private static final int KIND_TEASER = 2;
     private static final int KIND_IGNORE = 3;
+    private static final int KIND_MARKET = 4;
 
     /** One phrase that can start at a word: what it belongs to and its words. */
     private record Candidate(int kind, int theme, int term, String[] words, boolean caseSensitive,
                              boolean colonAfter, int teaserTokens) {
     }
 
+    /**
+     * The features the rules compute for each theme, in the order a {@link ThemeModel} weighs them. Evidence sums
+     * are after context rules, clustering and the tail cap, and are log1p-scaled.
+     */
+    static final List<String> FEATURES = List.of(
+            "ruleScore",            // the rules' normalised score in [0, 1)
+            "ruleAssigned",         // 1 when the rules alone assign the theme (threshold, minMentions, suppression)
+            "titleEvidence",        // log1p(positive evidence in the title)
+            "leadEvidence",         // log1p(positive evidence in the first leadTokens body words)
+            "bodyEvidence",         // log1p(positive evidence in the rest of the body)
+            "tailEvidence",         // log1p(positive evidence in related-posts tails and teasers)
+            "negativeEvidence",     // log1p(weight of negative terms)
+            "distinctTerms",        // log1p(number of distinct positive terms matched)
+            "strongMentions",       // log1p(strong mentions outside the tail, a strong title mention counting one)
+            "sentenceShare",        // share of body sentences (outside the tail) carrying positive evidence
+            "discountedEvidence",   // log1p(evidence removed by discounting context rules: denials, lists, names)
+            "discountedShare",      // share of positive occurrences that a discounting context rule hit
+            "articleLength",        // log1p(article words / lengthNormTokens)
+            "firstMention",         // where the first strong mention is: 0 title .. 1 end of article (1 if none)
+            "otherThemeMax",        // the highest rules score among the other themes
+            "evidenceDensity",      // log1p(positive evidence per 100 article words)
+            "topSentenceShare",     // the strongest body sentence's share of the body evidence (1 = one sentence)
+            "marketWords");         // log1p(layout.marketWords per 100 article words): a price or market piece
+    private static final int NF = 18;
+
     private final ThemeRules rules;
+    private final ThemeModel model;
+    // per theme, the model's weight for each rules term (aligned with termsByTheme), or null
+    private final double[][] boundTermWeights;
     private final String[] codes;
     private final ThemeRules.Term[][] termsByTheme;
     // open-addressing table: lower-cased first word -> candidates, longest first
@@ -45,8 +74,9 @@ public final class ThemeClassifier {
     private final boolean[] tablePairStart;
     private final int tableMask;
 
-    private ThemeClassifier(ThemeRules rules) {
+    private ThemeClassifier(ThemeRules rules, ThemeModel model) {
         this.rules = rules;
+        this.model = model;
         int nt = rules.themes.size();
         this.codes = new String[nt];
         this.termsByTheme = new ThemeRules.Term[nt][];
@@ -70,6 +100,9 @@ public final class ThemeClassifier {
         for (ThemeRules.Marker m : rules.ignore) {
             add(heads, marker(KIND_IGNORE, m));
         }
+        for (ThemeRules.Marker m : rules.marketWords) {
+            add(heads, marker(KIND_MARKET, m));
+        }
         // every first word of a longer phrase gets an entry of its own (possibly empty) flagged "starts a pair",
         // so the second word is hashed only after a word that can start a phrase
         java.util.Set<String> pairStarts = new java.util.HashSet<>();
@@ -87,6 +120,16 @@ public final class ThemeClassifier {
         tableHashes = new int[cap];
         tableValues = new Candidate[cap][];
         tablePairStart = new boolean[cap];
+        boundTermWeights = new double[nt][];
+        for (int t = 0; t < nt && model != null; t++) {
+            ThemeModel.ThemeWeights w = model.get(codes[t]);
+            if (w != null && !w.termWeights().isEmpty()) {
+                boundTermWeights[t] = new double[termsByTheme[t].length];
+                for (int k = 0; k < termsByTheme[t].length; k++) {
+                    boundTermWeights[t][k] = w.termWeights().getOrDefault(termsByTheme[t][k].label(), 0.0);
+                }
+            }
+        }
         tableMask = cap - 1;
         for (Map.Entry<String, List<Candidate>> e : heads.entrySet()) {
             List<Candidate> list = new ArrayList<>(e.getValue());
@@ -122,14 +165,35 @@ public final class ThemeClassifier {
 
     /** The classifier with the rules shipped on the classpath ({@code /themes.json}). */
     public static ThemeClassifier defaults() {
+        ThemeRules rules = classpathRules();
+        return new ThemeClassifier(rules, rules.model == null ? null : classpathModel(rules.model, "classpath:/themes.json"));
+    }
+
+    /** The shipped rules without their learned layer (training, and comparing rules with the model). */
+    static ThemeClassifier defaultRulesOnly() {
+        return new ThemeClassifier(classpathRules(), null);
+    }
+
+    private static ThemeRules classpathRules() {
         try (InputStream in = ThemeClassifier.class.getResourceAsStream("/themes.json")) {
             if (in == null) {
                 throw new ThemeRulesException("classpath:/themes.json: not found");
             }
-            return new ThemeClassifier(ThemeRules.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8),
-                    "classpath:/themes.json"));
+            return ThemeRules.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "classpath:/themes.json");
         } catch (IOException e) {
             throw new ThemeRulesException("classpath:/themes.json: cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private static ThemeModel classpathModel(String name, String rulesSource) {
+        String res = "/" + name;
+        try (InputStream in = ThemeClassifier.class.getResourceAsStream(res)) {
+            if (in == null) {
+                throw new ThemeRulesException(rulesSource + ": model: \"" + name + "\" not found beside the rules or on the classpath");
+            }
+            return ThemeModel.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "classpath:" + res);
+        } catch (IOException e) {
+            throw new ThemeRulesException("classpath:" + res + ": cannot read: " + e.getMessage(), e);
         }
     }
 
@@ -141,17 +205,57 @@ public final class ThemeClassifier {
         } catch (IOException e) {
             throw new ThemeRulesException(rules + ": cannot read rules file: " + e, e);
         }
-        return new ThemeClassifier(ThemeRules.parse(text, rules.toString()));
+        ThemeRules parsed = ThemeRules.parse(text, rules.toString());
+        ThemeModel model = null;
+        if (parsed.model != null) {
+            Path beside = rules.toAbsolutePath().resolveSibling(parsed.model);
+            if (Files.isRegularFile(beside)) {
+                try {
+                    model = ThemeModel.parse(Files.readString(beside, StandardCharsets.UTF_8), beside.toString());
+                } catch (IOException e) {
+                    throw new ThemeRulesException(beside + ": cannot read model file: " + e, e);
+                }
+            } else {
+                model = classpathModel(parsed.model, rules.toString());
+            }
+        }
+        return new ThemeClassifier(parsed, model);
+    }
+
+    /** The same rules with a different learned layer (null: rules only). For training and evaluation tools. */
+    ThemeClassifier withModel(ThemeModel m) {
+        return new ThemeClassifier(rules, m);
+    }
+
+    /** The learned layer in use, or null when the rules alone decide. */
+    ThemeModel model() {
+        return model;
+    }
+
+    /** A one-line description of what decides: rules version and, if any, the model version. */
+    public String describe() {
+        return "rules " + rules.version + (model == null ? ", no model"
+                : ", model " + model.version + " (trained on rules " + model.rulesVersion + ")");
     }
 
     /** Rules from a string (tests, tools); {@code source} names it in messages. */
     static ThemeClassifier fromString(String json, String source) {
-        return new ThemeClassifier(ThemeRules.parse(json, source));
+        ThemeRules parsed = ThemeRules.parse(json, source);
+        return new ThemeClassifier(parsed, parsed.model == null ? null : classpathModel(parsed.model, source));
     }
 
     /** The "version" field of the rules in use. */
     public String rulesVersion() {
         return rules.version;
+    }
+
+    /** The labels of a theme's terms (positive and negative), in the order of the per-term features. */
+    List<String> termLabels(int theme) {
+        List<String> out = new ArrayList<>();
+        for (ThemeRules.Term term : termsByTheme[theme]) {
+            out.add(term.label());
+        }
+        return out;
     }
 
     /** Theme codes in rules-file order. */
@@ -161,6 +265,9 @@ public final class ThemeClassifier {
 
     /** The assignment threshold of a theme (a score in [0, 1)). */
     public double threshold(String theme) {
+        if (model != null && model.get(theme) != null) {
+            return model.get(theme).threshold();
+        }
         for (ThemeRules.Theme t : rules.themes) {
             if (t.code().equals(theme)) {
                 return t.threshold();
@@ -176,7 +283,14 @@ public final class ThemeClassifier {
      * Thread-safe; allocates only per-call scratch.
      */
     public Classification classify(String title, List<String> paragraphs) {
-        return classify(title, paragraphs, null);
+        return classify(title, paragraphs, null, null);
+    }
+
+    /** The {@link #FEATURES} of every theme, one row per theme in rules-file order (for training the model). */
+    double[][] features(String title, List<String> paragraphs) {
+        double[][] out = new double[codes.length][];
+        classify(title, paragraphs, null, out);
+        return out;
     }
 
     /**
@@ -185,12 +299,12 @@ public final class ThemeClassifier {
      */
     public String explain(String title, List<String> paragraphs) {
         StringBuilder sb = new StringBuilder();
-        Classification c = classify(title, paragraphs, sb);
+        Classification c = classify(title, paragraphs, sb, null);
         sb.append("scores ").append(c.scores()).append('\n');
         return sb.toString();
     }
 
-    private Classification classify(String title, List<String> paragraphs, StringBuilder trace) {
+    private Classification classify(String title, List<String> paragraphs, StringBuilder trace, double[][] featuresOut) {
         List<String> paras = paragraphs == null ? List.of() : paragraphs;
         Text text = Text.of(title, paras);
         int n = text.count;
@@ -203,7 +317,7 @@ public final class ThemeClassifier {
         IntList mTok = new IntList();
         IntList mLen = new IntList();
         boolean[][] ignoredHolder = new boolean[1][];
-        int[] tailHolder = {Integer.MAX_VALUE};
+        int[] tailHolder = {Integer.MAX_VALUE, 0};   // tail start, market words
         IntList teaserFrom = new IntList();
         IntList teaserTo = new IntList();
         char[] low = text.low;
@@ -240,6 +354,9 @@ public final class ThemeClassifier {
         ThemeRules.Scoring sc = rules.scoring;
         int m = mTok.size;
         double[] contrib = new double[m];
+        double[] ctxOf = new double[m];
+        double[] posOf = new double[m];
+        byte[] where = new byte[m];   // 0 title, 1 lead, 2 body, 3 tail
         boolean[] isTail = new boolean[m];
         double[][] paraEvidence = new double[paras.size()][nt];
         outer:
@@ -269,11 +386,16 @@ public final class ThemeClassifier {
             } else if (i >= tailStart || inSpan(i, teaserFrom, teaserTo)) {
                 pos = sc.tailWeight();
                 isTail[j] = true;
+                where[j] = 3;
             } else if (text.bodyOrdinal[i] < sc.leadTokens()) {
                 pos = sc.leadWeight();
+                where[j] = 1;
             } else {
                 pos = sc.bodyWeight();
+                where[j] = 2;
             }
+            ctxOf[j] = ctx;
+            posOf[j] = pos;
             double w = term.weight() * ctx;
             contrib[j] = w * pos;
             if (trace != null) {
@@ -370,6 +492,7 @@ public final class ThemeClassifier {
         double[] raw = new double[nt];
         double[] score = new double[nt];
         List<List<String>> matched = new ArrayList<>(nt);
+        double[][] termTotals = new double[nt][];
         for (int t = 0; t < nt; t++) {
             ThemeRules.Term[] terms = termsByTheme[t];
             double[][] perTerm = new double[terms.length][];
@@ -391,6 +514,7 @@ public final class ThemeClassifier {
             }
             double sum = 0;
             double[] termTotal = new double[terms.length];
+            termTotals[t] = termTotal;
             for (int k = 0; k < terms.length; k++) {
                 double[] cs = perTerm[k];
                 if (cs == null) {
@@ -428,11 +552,9 @@ public final class ThemeClassifier {
             matched.add(labels);
         }
 
-        Map<String, Double> scores = new LinkedHashMap<>();
-        List<ThemeScore> assigned = new ArrayList<>();
+        boolean[] ruleAssigned = new boolean[nt];
         for (int t = 0; t < nt; t++) {
             ThemeRules.Theme theme = rules.themes.get(t);
-            scores.put(codes[t], score[t]);
             double needed = theme.threshold() + (inTopOrLead[t] ? 0 : sc.bodyOnlyMargin());
             if (score[t] < needed || matched.get(t).isEmpty()
                     || (!inTitle[t] && (strong[t] < theme.minMentions()
@@ -446,8 +568,38 @@ public final class ThemeClassifier {
                     suppressed = true;
                 }
             }
-            if (!suppressed) {
-                assigned.add(new ThemeScore(codes[t], score[t], List.copyOf(matched.get(t))));
+            ruleAssigned[t] = !suppressed;
+        }
+
+        // ---- features for the learned layer, then the decision: the model where it has weights for a theme,
+        // else the rules. Either way a theme needs matched terms.
+        double[][] feat = null;
+        if (model != null || featuresOut != null || trace != null) {
+            feat = features(termTotals, text, n, tailStart, tailHolder[1], articleTokens, mTheme, mTerm, mTok, contrib, ctxOf, posOf, where,
+                    score, ruleAssigned, matched, strong, inTitle, firstStrong);
+            if (featuresOut != null) {
+                System.arraycopy(feat, 0, featuresOut, 0, nt);
+            }
+        }
+        Map<String, Double> scores = new LinkedHashMap<>();
+        List<ThemeScore> assigned = new ArrayList<>();
+        for (int t = 0; t < nt; t++) {
+            ThemeModel.ThemeWeights w = model == null ? null : model.get(codes[t]);
+            double s = score[t];
+            boolean yes = ruleAssigned[t];
+            if (w != null) {
+                s = matched.get(t).isEmpty() ? 0.0 : Math.min(0.9999, round(w.probability(feat[t], boundTermWeights[t])));
+                yes = !matched.get(t).isEmpty() && s >= w.threshold();
+            }
+            if (trace != null) {
+                trace.append(String.format(java.util.Locale.ROOT, "%-20s rules %.3f%s%s features %s%n", codes[t], score[t],
+                        ruleAssigned[t] ? " (assigned)" : "", w == null ? "" : String.format(java.util.Locale.ROOT,
+                                " model p=%.3f threshold %.2f%s", s, w.threshold(), yes ? " (assigned)" : ""),
+                        featureText(feat[t])));
+            }
+            scores.put(codes[t], s);
+            if (yes) {
+                assigned.add(new ThemeScore(codes[t], s, List.copyOf(matched.get(t))));
             }
         }
         assigned.sort(Comparator.comparingDouble((ThemeScore s) -> -s.score()));
@@ -467,6 +619,105 @@ public final class ThemeClassifier {
             perParagraph.add(List.copyOf(themes));
         }
         return new Classification(assigned, scores, perParagraph);
+    }
+
+    private double[][] features(double[][] termTotals, Text text, int n, int tailStart, int marketWords, int articleTokens, IntList mTheme, IntList mTerm,
+                                IntList mTok, double[] contrib, double[] ctxOf, double[] posOf, byte[] where,
+                                double[] score, boolean[] ruleAssigned, List<List<String>> matched, int[] strong,
+                                boolean[] inTitle, int[] firstStrong) {
+        int nt = codes.length;
+        int m = mTok.size;
+        int bodySentences = 0;
+        int last = Integer.MIN_VALUE;
+        for (int i = 0; i < n && i < tailStart; i++) {
+            if (text.seg[i] >= 0 && text.sent[i] != last) {
+                bodySentences++;
+                last = text.sent[i];
+            }
+        }
+        double[][] out = new double[nt][];
+        for (int t = 0; t < nt; t++) {
+            double[] pos = new double[4];
+            double neg = 0;
+            double disc = 0;
+            int occ = 0;
+            int discounted = 0;
+            int sentHits = 0;
+            int lastSent = Integer.MIN_VALUE;
+            double sentEv = 0;
+            double topSent = 0;
+            for (int j = 0; j < m; j++) {
+                if (mTheme.data[j] != t || Double.isNaN(contrib[j])) {
+                    continue;
+                }
+                ThemeRules.Term term = termsByTheme[t][mTerm.data[j]];
+                if (term.negative()) {
+                    neg += contrib[j];
+                    continue;
+                }
+                occ++;
+                if (ctxOf[j] < 1.0) {
+                    discounted++;
+                    disc += term.weight() * posOf[j] * (1.0 - ctxOf[j]);
+                }
+                if (contrib[j] <= 0) {
+                    continue;
+                }
+                pos[where[j]] += contrib[j];
+                int i = mTok.data[j];
+                if (where[j] == 1 || where[j] == 2) {
+                    if (text.sent[i] != lastSent) {
+                        sentHits++;
+                        lastSent = text.sent[i];
+                        sentEv = 0;
+                    }
+                    sentEv += contrib[j];
+                    topSent = Math.max(topSent, sentEv);
+                }
+            }
+            double other = 0;
+            for (int o = 0; o < nt; o++) {
+                if (o != t) {
+                    other = Math.max(other, score[o]);
+                }
+            }
+            double first = inTitle[t] ? 0.0 : firstStrong[t] == Integer.MAX_VALUE ? 1.0
+                    : Math.min(1.0, text.bodyOrdinal[firstStrong[t]] / (double) Math.max(1, articleTokens));
+            double[] f = new double[NF + termTotals[t].length];
+            out[t] = f;
+            for (int k = 0; k < termTotals[t].length; k++) {
+                f[NF + k] = Math.log1p(termTotals[t][k]);   // per-term evidence: the model may re-weigh each term
+            }
+            f[0] = score[t];
+            f[1] = ruleAssigned[t] ? 1 : 0;
+            f[2] = Math.log1p(pos[0]);
+            f[3] = Math.log1p(pos[1]);
+            f[4] = Math.log1p(pos[2]);
+            f[5] = Math.log1p(pos[3]);
+            f[6] = Math.log1p(neg);
+            f[7] = Math.log1p(matched.get(t).size());
+            f[8] = Math.log1p(strong[t] + (inTitle[t] ? 1 : 0));
+            f[9] = sentHits / (double) Math.max(1, bodySentences);
+            f[10] = Math.log1p(disc);
+            f[11] = occ == 0 ? 0 : discounted / (double) occ;
+            f[12] = Math.log1p(articleTokens / (double) rules.scoring.lengthNormTokens());
+            f[13] = first;
+            f[14] = other;
+            double words = Math.max(1, articleTokens);
+            f[15] = Math.log1p(100.0 * (pos[0] + pos[1] + pos[2]) / words);
+            f[16] = pos[1] + pos[2] > 0 ? topSent / (pos[1] + pos[2]) : 0;
+            f[17] = Math.log1p(100.0 * marketWords / words);
+        }
+        return out;
+    }
+
+    private static String featureText(double[] f) {
+        StringBuilder sb = new StringBuilder("{");
+        for (int k = 0; k < NF; k++) {   // the base features; per-term columns follow them
+            sb.append(k == 0 ? "" : ", ").append(FEATURES.get(k)).append('=')
+                    .append(String.format(java.util.Locale.ROOT, "%.3f", f[k]));
+        }
+        return sb.append('}').toString();
     }
 
     private int indexOf(String code) {
@@ -519,6 +770,7 @@ public final class ThemeClassifier {
                     teaserFrom.add(i);
                     teaserTo.add(i + len + cand.teaserTokens());
                 }
+                case KIND_MARKET -> tailStart[1]++;
                 default -> {
                     if (ignored[0] == null) {
                         ignored[0] = new boolean[text.count];

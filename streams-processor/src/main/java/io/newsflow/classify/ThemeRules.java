@@ -59,15 +59,21 @@ final class ThemeRules {
     }
 
     final String version;
+    /** Optional "model" key: a learned decision layer (see ThemeModel) to load with these rules, or null. */
+    final String model;
     final Scoring scoring;
     final List<Marker> tailMarkers;
     final List<Marker> teaserMarkers;
     final List<Marker> ignore;
+    /** layout.marketWords: single words that mark a price or market piece (a feature for the learned layer). */
+    final List<Marker> marketWords;
     final List<Theme> themes;
 
-    private ThemeRules(String version, Scoring scoring, List<Marker> tailMarkers, List<Marker> teaserMarkers,
-                       List<Marker> ignore, List<Theme> themes) {
+    private ThemeRules(String version, String model, Scoring scoring, List<Marker> tailMarkers, List<Marker> teaserMarkers,
+                       List<Marker> ignore, List<Marker> marketWords, List<Theme> themes) {
+        this.marketWords = marketWords;
         this.version = version;
+        this.model = model;
         this.scoring = scoring;
         this.tailMarkers = tailMarkers;
         this.teaserMarkers = teaserMarkers;
@@ -81,10 +87,10 @@ final class ThemeRules {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
 
-    private static final Set<String> TOP_KEYS = Set.of("version", "description", "scoring", "layout", "themes");
+    private static final Set<String> TOP_KEYS = Set.of("version", "description", "model", "scoring", "layout", "themes");
     private static final Set<String> SCORING_KEYS = Set.of("titleWeight", "leadWeight", "bodyWeight", "tailWeight",
             "leadTokens", "lengthNormTokens", "saturation", "paragraphMinEvidence", "mentionGap", "clusterRest", "tailCap", "strongMention", "minMentions", "minSpread", "lengthExponent", "bodyOnlyMargin");
-    private static final Set<String> LAYOUT_KEYS = Set.of("tailMarkers", "teaserMarkers", "ignore");
+    private static final Set<String> LAYOUT_KEYS = Set.of("tailMarkers", "teaserMarkers", "ignore", "marketWords");
     private static final Set<String> THEME_KEYS = Set.of("description", "threshold", "paragraphMinEvidence", "minMentions",
             "terms", "acronyms", "negative", "context", "suppressedBy");
     private static final Set<String> CONTEXT_KEYS = Set.of("name", "words", "window", "direction", "when", "factor", "terms",
@@ -236,6 +242,7 @@ final class ThemeRules {
         ThemeRules build(JsonNode root) {
             checkKeys(root, "", TOP_KEYS);
             String version = string(root, "version", "version", true);
+            String model = string(root, "model", "model", false);
 
             JsonNode s = object(root, "scoring", "scoring", false);
             if (s == null) {
@@ -263,6 +270,7 @@ final class ThemeRules {
             List<Marker> tail = List.of();
             List<Marker> teaser = List.of();
             List<Marker> ignore = List.of();
+            List<Marker> market = List.of();
             JsonNode layout = object(root, "layout", "layout", false);
             if (layout != null) {
                 checkKeys(layout, "layout", LAYOUT_KEYS);
@@ -271,6 +279,14 @@ final class ThemeRules {
                 }
                 if (layout.has("ignore")) {
                     ignore = markers(strings(layout.get("ignore"), "layout.ignore"), "layout.ignore", false, 0);
+                }
+                if (layout.has("marketWords")) {
+                    market = markers(strings(layout.get("marketWords"), "layout.marketWords"), "layout.marketWords", false, 0);
+                    for (int i = 0; i < market.size(); i++) {
+                        if (market.get(i).form().tokens().length != 1) {
+                            throw fail("layout.marketWords[" + i + "]", "must be a single word");
+                        }
+                    }
                 }
                 JsonNode t = layout.get("teaserMarkers");
                 if (t != null) {
@@ -305,7 +321,7 @@ final class ThemeRules {
                 }
                 themes.add(theme(code, object(th, code, p, true), p, codes, scoring));
             }
-            return new ThemeRules(version, scoring, tail, teaser, ignore, List.copyOf(themes));
+            return new ThemeRules(version, model, scoring, tail, teaser, ignore, market, List.copyOf(themes));
         }
 
         private List<Marker> markers(List<String> phrases, String path, boolean caseSensitive, int tokens) {

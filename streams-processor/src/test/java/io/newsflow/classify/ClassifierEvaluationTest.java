@@ -25,9 +25,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class ClassifierEvaluationTest {
 
     private static final ThemeClassifier DEFAULTS = ThemeClassifier.defaults();
-    private static final double ALL_LABELS_MACRO_F1_FLOOR = 0.90;
-    private static final double VALIDATION_MACRO_F1_FLOOR = 0.88;
+    /** Shipped rules + model on every label file (the model was trained on them: an in-sample figure, 0.865). */
+    private static final double ALL_LABELS_MACRO_F1_FLOOR = 0.84;
     private static final double PER_THEME_F1_FLOOR = 0.80;
+    /** Out-of-sample: 5-fold grouped CV of the learned layer over every label file (measured 0.834 mean, 5 repeats). */
+    private static final double CV_MACRO_F1_FLOOR = 0.80;
+    private static final double CV_PER_THEME_F1_FLOOR = 0.75;
+    static final String[] LABEL_FILES = {"seeds.tsv", "reuters-bitcoin-dev.tsv", "crypto-news-2025-dev.tsv",
+            "heldout-1.tsv", "extra-a.tsv"};
 
     private static Set<String> known() {
         return new LinkedHashSet<>(DEFAULTS.themeCodes());
@@ -76,26 +81,47 @@ class ClassifierEvaluationTest {
         assertTrue(out.contains("µs/article"), out);
     }
 
-    @Test
-    void macroF1OnTheCorpusDevLabelsDoesNotRegress() throws Exception {
+    private static Map<String, Article> corpusArticles() throws Exception {
         Path reuters = TestFiles.corpus("reuters-bitcoin.jsonl");
         Path news = TestFiles.corpus("crypto-news-2025.jsonl");
         assumeTrue(reuters != null && news != null, "corpora not present: skipped");
-        List<Path> inputs = new ArrayList<>(List.of(TestFiles.seeds(), reuters, news));
-        Map<String, Article> articles = ClassifierEvaluation.readArticles(inputs, System.out);
+        return ClassifierEvaluation.readArticles(new ArrayList<>(List.of(TestFiles.seeds(), reuters, news)), System.out);
+    }
+
+    private static Map<String, Set<String>> allLabels() throws Exception {
         Map<String, Set<String>> labels = new LinkedHashMap<>();
-        for (String f : new String[]{"seeds.tsv", "reuters-bitcoin-dev.tsv", "crypto-news-2025-dev.tsv"}) {
+        for (String f : LABEL_FILES) {
             labels.putAll(ClassifierEvaluation.readLabels(TestFiles.labels(f), known()));
         }
+        return labels;
+    }
+
+    @Test
+    void macroF1OnAllLabelsDoesNotRegress() throws Exception {
+        Map<String, Article> articles = corpusArticles();
+        Map<String, Set<String>> labels = allLabels();
         ClassifierEvaluation.Result all = ClassifierEvaluation.evaluate(DEFAULTS, articles, labels);
         assertEquals(labels.size(), all.articles(), "every labelled id is in the corpora");
         assertTrue(all.macroF1() >= ALL_LABELS_MACRO_F1_FLOOR, "macro-F1 " + all.macroF1());
         for (ClassifierEvaluation.ThemeStats s : all.themes()) {
             assertTrue(s.f1() >= PER_THEME_F1_FLOOR, s.theme() + " F1 " + s.f1());
         }
-        Map<String, Set<String>> val = new LinkedHashMap<>(labels);
-        val.keySet().removeIf(id -> !ClassifierEvaluation.isValidation(id));
-        ClassifierEvaluation.Result v = ClassifierEvaluation.evaluate(DEFAULTS, articles, val);
-        assertTrue(v.macroF1() >= VALIDATION_MACRO_F1_FLOOR, "validation macro-F1 " + v.macroF1());
+    }
+
+    /**
+     * The honest figure: the learned layer retrained in each of 5 grouped folds and scored on the fold it never saw.
+     * Guards the training method and the features, not just the shipped weights.
+     */
+    @Test
+    void crossValidatedMacroF1DoesNotRegress() throws Exception {
+        Map<String, Article> articles = corpusArticles();
+        ThemeClassifier rulesOnly = ThemeClassifier.defaultRulesOnly();
+        List<ThemeModelTrainer.Example> ex = ThemeModelTrainer.examples(rulesOnly, articles, allLabels());
+        ThemeModelTrainer.Counts[] c = ThemeModelTrainer.crossValidate(ex, rulesOnly.themeCodes(), 5, 1, 10.0, System.out);
+        System.out.print(c[0].table("model, 5-fold CV"));
+        assertTrue(c[0].macro() >= CV_MACRO_F1_FLOOR, "CV macro-F1 " + c[0].macro());
+        for (int t = 0; t < rulesOnly.themeCodes().size(); t++) {
+            assertTrue(c[0].f1(t) >= CV_PER_THEME_F1_FLOOR, rulesOnly.themeCodes().get(t) + " CV F1 " + c[0].f1(t));
+        }
     }
 }

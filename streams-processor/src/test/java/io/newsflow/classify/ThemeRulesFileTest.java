@@ -148,4 +148,91 @@ class ThemeRulesFileTest {
         assertEquals(List.of("QUANTUM"), r.paragraphThemes().get(0));
         assertTrue(r.scores().containsKey("QUANTUM"));
     }
+
+    // ------------------------------------------------------------------ the learned layer
+
+    private static ObjectNode shippedRules(ObjectMapper mapper) throws Exception {
+        try (InputStream in = ThemeClassifier.class.getResourceAsStream("/themes.json")) {
+            return (ObjectNode) mapper.readTree(in);
+        }
+    }
+
+    @Test
+    void theShippedRulesNameTheirModelAndEveryAssignedThemeStillHasMatchedTerms() throws Exception {
+        ThemeClassifier c = ThemeClassifier.defaults();
+        assertTrue(c.model() != null, c.describe());
+        assertTrue(c.describe().contains("model"), c.describe());
+        Classification r = c.classify("China bans bitcoin mining",
+                List.of("China's central bank banned bitcoin mining and crypto trading on Friday, extending its crackdown.",
+                        "The ban covers all exchanges, the People's Bank of China said."));
+        assertEquals("CRYPTO_BAN", r.primaryTheme(), r.scores().toString());
+        String explained = c.explain("China bans bitcoin mining", List.of("The ban covers all exchanges."));
+        assertTrue(explained.contains("sentenceShare=") && explained.contains("model p="), explained);
+        for (ThemeScore s : r.themes()) {
+            assertTrue(!s.matchedTerms().isEmpty());
+            assertTrue(s.score() >= c.threshold(s.theme()));
+        }
+    }
+
+    @Test
+    void aModelFileBesideTheRulesIsUsedAndABadOneNamesTheKey() throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = shippedRules(mapper);
+        root.put("model", "my-model.json");
+        Path f = dir.resolve("with-model.json");
+        mapper.writeValue(f.toFile(), root);
+        // not beside the rules and not on the classpath: fail, naming the key
+        ThemeRulesException missing = assertThrows(ThemeRulesException.class, () -> ThemeClassifier.fromFile(f));
+        assertTrue(missing.getMessage().contains("model"), missing.getMessage());
+        // a model with the wrong number of weights names the theme and key
+        String shipped;
+        try (InputStream in = ThemeClassifier.class.getResourceAsStream("/theme-model.json")) {
+            shipped = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        ObjectNode model = (ObjectNode) mapper.readTree(shipped);
+        ((ObjectNode) model.get("themes").get("AI")).putArray("weights").add(1.0);
+        mapper.writeValue(dir.resolve("my-model.json").toFile(), model);
+        ThemeRulesException bad = assertThrows(ThemeRulesException.class, () -> ThemeClassifier.fromFile(f));
+        assertTrue(bad.getMessage().contains("themes.AI.weights"), bad.getMessage());
+        // a valid copy beside the rules is used
+        Files.writeString(dir.resolve("my-model.json"), shipped);
+        assertTrue(ThemeClassifier.fromFile(f).model() != null);
+    }
+
+    @Test
+    void rulesWithoutAModelAreDecidedByTheirThresholds() throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = shippedRules(mapper);
+        root.remove("model");
+        Path f = dir.resolve("no-model.json");
+        mapper.writeValue(f.toFile(), root);
+        ThemeClassifier c = ThemeClassifier.fromFile(f);
+        assertTrue(c.model() == null);
+        assertEquals(0.65, c.threshold("AI"), 1e-9);
+    }
+
+    @Test
+    void perTermWeightsInTheModelAreApplied() throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = shippedRules(mapper);
+        root.put("model", "terms-model.json");
+        Path f = dir.resolve("terms.json");
+        mapper.writeValue(f.toFile(), root);
+        String shipped;
+        try (InputStream in = ThemeClassifier.class.getResourceAsStream("/theme-model.json")) {
+            shipped = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String title = "China bans bitcoin mining";
+        List<String> body = List.of("China's central bank banned bitcoin mining and crypto trading on Friday, extending its crackdown.",
+                "The ban covers all exchanges, the People's Bank of China said.");
+        ObjectNode model = (ObjectNode) mapper.readTree(shipped);
+        ((ObjectNode) model.get("themes").get("CRYPTO_BAN")).putObject("termWeights").put("ban", -50.0);
+        mapper.writeValue(dir.resolve("terms-model.json").toFile(), model);
+        Classification r = ThemeClassifier.fromFile(f).classify(title, body);
+        assertTrue(r.scores().get("CRYPTO_BAN") < 0.01, r.scores().toString());
+        ((ObjectNode) model.get("themes").get("CRYPTO_BAN")).putObject("termWeights").put("ban", "x");
+        mapper.writeValue(dir.resolve("terms-model.json").toFile(), model);
+        ThemeRulesException bad = assertThrows(ThemeRulesException.class, () -> ThemeClassifier.fromFile(f));
+        assertTrue(bad.getMessage().contains("themes.CRYPTO_BAN.termWeights.ban"), bad.getMessage());
+    }
 }
