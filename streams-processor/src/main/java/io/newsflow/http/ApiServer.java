@@ -247,6 +247,14 @@ public final class ApiServer implements AutoCloseable {
         body.put("themes", themes);
         body.put("totals", orderedTotals);
         body.put("late", sums.get(window == ViewStores.Window.HOURLY ? Totals.LATE_HOURLY : Totals.LATE_DAILY));
+        // every article per theme, whatever its article time (windows leave out articles too late or too old)
+        Map<String, Long> allTime = new TreeMap<>();
+        sums.forEach((k, v) -> {
+            if (k.startsWith(Totals.THEME_PREFIX) && v > 0) {
+                allTime.put(k.substring(Totals.THEME_PREFIX.length()), v);
+            }
+        });
+        body.put("articlesPerTheme", allTime);
         body.put("buckets", buckets);
         return body;
     }
@@ -306,6 +314,11 @@ public final class ApiServer implements AutoCloseable {
         ViewStores.Totals.ALL.forEach(k -> sum.put(k, 0L));
         for (JsonNode n : parts.values()) {
             ViewStores.Totals.ALL.forEach(k -> sum.merge(k, n.path(k).asLong(), Long::sum));
+            n.fieldNames().forEachRemaining(k -> {
+                if (k.startsWith(Totals.THEME_PREFIX)) {
+                    sum.merge(k, n.path(k).asLong(), Long::sum);
+                }
+            });
         }
         return sum;
     }

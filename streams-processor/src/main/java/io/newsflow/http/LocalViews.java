@@ -113,6 +113,10 @@ final class LocalViews {
             Long v = s.get(key);
             out.put(key, v == null ? 0L : v);
         }
+        String prefix = ViewStores.Totals.THEME_PREFIX;
+        try (KeyValueIterator<String, Long> it = s.prefixScan(prefix, new org.apache.kafka.common.serialization.StringSerializer())) {
+            it.forEachRemaining(kv -> out.put(kv.key, kv.value));
+        }
         return out;
     }
 

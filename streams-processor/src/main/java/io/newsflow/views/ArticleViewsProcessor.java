@@ -84,6 +84,7 @@ final class ArticleViewsProcessor implements Processor<String, EnrichedArticle, 
         add(Totals.REMOVED_NEAR, removed(article, false));
         add(Totals.LATE_HOURLY, hourlyWindow < 0 ? 1 : 0);
         add(Totals.LATE_DAILY, dailyWindow < 0 ? 1 : 0);
+        themes(article).forEach(t -> add(Totals.THEME_PREFIX + t, 1));
 
         ArticleSummary summary = ArticleSummary.of(article, articleTime, arrivedAt);
         for (String theme : listedUnder(article)) {
@@ -126,6 +127,7 @@ final class ArticleViewsProcessor implements Processor<String, EnrichedArticle, 
         add(Totals.REMOVED_NEAR, -removed(old, false));
         add(Totals.LATE_HOURLY, previous.hourlyWindow() < 0 ? -1 : 0);
         add(Totals.LATE_DAILY, previous.dailyWindow() < 0 ? -1 : 0);
+        themes(old).forEach(t -> add(Totals.THEME_PREFIX + t, -1));
         for (String theme : listedUnder(old)) {
             latest.delete(LatestKey.of(theme, previous.arrivedAt(), id));
         }

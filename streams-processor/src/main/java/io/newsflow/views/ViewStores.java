@@ -111,6 +111,8 @@ public final class ViewStores {
          * the retention the same way whether the store is live or restored from its changelog.
          */
         public static final String STREAM_TIME = "streamTime";
+        /** Prefix of the per-theme article counts over all time ({@code theme:CBDC}), whatever the article time. */
+        public static final String THEME_PREFIX = "theme:";
         /** Enriched events that replaced an earlier version of the same article id. */
         public static final String REPLACED = "replacedVersions";
 

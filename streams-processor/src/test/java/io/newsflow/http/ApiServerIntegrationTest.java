@@ -195,6 +195,17 @@ class ApiServerIntegrationTest {
                 streamTime.merge(d.path("partition").asInt(),
                         java.time.Instant.parse(d.path("articleTime").asText()).toEpochMilli(), Math::max);
             }
+            Map<String, Long> everyArticle = new TreeMap<>();
+            for (String id : ids) {
+                JsonNode themes = json(get(a, "/api/articles/" + id)).path("article").path("themes");
+                if (themes.isEmpty()) {
+                    everyArticle.merge("UNCLASSIFIED", 1L, Long::sum);
+                }
+                themes.forEach(t -> everyArticle.merge(t.path("theme").asText(), 1L, Long::sum));
+            }
+            Map<String, Long> perTheme = new TreeMap<>();
+            fromA.path("articlesPerTheme").fields().forEachRemaining(f -> perTheme.put(f.getKey(), f.getValue().asLong()));
+            assertEquals(everyArticle, perTheme, "articlesPerTheme counts every article, late or not (" + window + ")");
             Map<String, Long> expected = new TreeMap<>();
             int late = 0;
             for (String id : ids) {
