@@ -12,4 +12,5 @@ COPY --from=build /app /app
 COPY seeds /app/seeds
 ENV NEWSFLOW_HOME=/app
 ENTRYPOINT ["java", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dorg.slf4j.simpleLogger.log.io.newsflow=info", \
+            "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.streams.StreamsConfig=error", \
             "-cp", "/app/classes:/app/lib/*", "io.newsflow.launcher.Newsflow"]

@@ -17,6 +17,7 @@ public record JvmLauncher(String javaBinary, String classpath) {
             "-Dorg.slf4j.simpleLogger.log.io.newsflow=info",
             "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients.NetworkClient=error",
             "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.controller.QuorumController=error",
+            "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.streams.StreamsConfig=error",
             "-Dorg.slf4j.simpleLogger.showDateTime=true",
             "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
             "-Dorg.slf4j.simpleLogger.showThreadName=false",
