@@ -24,8 +24,8 @@ import java.util.List;
  * seen" is the order of this partition's log, whatever partition or instance the article came from. Registers
  * keys nobody holds yet and answers which keys another article already holds.
  *
- * <p>Holders live in a timestamped key-value store (point lookups; a window store's range fetch per key cost
- * several times more). A holder older than the retention counts as absent and is replaced; a stream-time
+ * <p>Holders live in a timestamped key-value store: one point lookup per key, where a window store needs a range
+ * fetch over its segments. A holder older than the retention counts as absent and is replaced; a stream-time
  * punctuator deletes expired holders every hour, so the store and its changelog stay bounded.
  */
 public final class FingerprintOwner implements Processor<String, ProbeBatch, String, VerdictBatch> {
