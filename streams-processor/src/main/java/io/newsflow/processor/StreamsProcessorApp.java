@@ -110,6 +110,11 @@ public final class StreamsProcessorApp implements AutoCloseable {
 
     /** Blocks until the instance is RUNNING (or the timeout passes). */
     public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        return awaitRunning(streams, timeout);
+    }
+
+    /** Blocks until {@code streams} is RUNNING; false when it fails or the timeout passes. */
+    public static boolean awaitRunning(KafkaStreams streams, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             KafkaStreams.State s = streams.state();

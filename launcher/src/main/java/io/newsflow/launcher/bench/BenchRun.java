@@ -115,7 +115,7 @@ public final class BenchRun {
             sinkThread = new Thread(sink, "bench-sink");
             sinkThread.start();
             tailerThread.start();
-            if (!awaitRunning(pipeline != null ? pipeline.streams() : baseline, Duration.ofSeconds(90))) {
+            if (!StreamsProcessorApp.awaitRunning(pipeline != null ? pipeline.streams() : baseline, Duration.ofSeconds(90))) {
                 throw new IllegalStateException(label + ": Kafka Streams did not reach RUNNING within 90 s");
             }
 
@@ -237,21 +237,6 @@ public final class BenchRun {
         b.stream(Topics.ARTICLES, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("read-articles"))
                 .to(Topics.ENRICHED, Produced.with(Serdes.String(), Serdes.ByteArray()).withName("write-unchanged"));
         return b.build();
-    }
-
-    private static boolean awaitRunning(KafkaStreams streams, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            KafkaStreams.State st = streams.state();
-            if (st == KafkaStreams.State.RUNNING) {
-                return true;
-            }
-            if (st == KafkaStreams.State.ERROR || st == KafkaStreams.State.NOT_RUNNING) {
-                return false;
-            }
-            Thread.sleep(50);
-        }
-        return false;
     }
 
     // ------------------------------------------------------------------------------------------------ topics
