@@ -101,7 +101,8 @@ public final class ArticleAssembler implements Processor<String, VerdictBatch, S
         // Themes describe the article, so a repost keeps its themes: everything but its own internal repeats is
         // classified. Internal repeats are judged from the article alone (no owners' hits), so the evidence, and
         // the themes, never depend on which article reached an owner first.
-        List<Decision> internal = resolver.resolve(article.id(), paragraphs, fingerprints, List.of());
+        List<Decision> internal = hits.isEmpty() ? decisions // no owners' hits: the same decisions
+                : resolver.resolve(article.id(), paragraphs, fingerprints, List.of());
         List<String> evidence = new ArrayList<>();
         List<Integer> evidenceIndex = new ArrayList<>();
         List<RemovedParagraph> removed = new ArrayList<>();

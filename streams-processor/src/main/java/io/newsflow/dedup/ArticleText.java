@@ -14,6 +14,7 @@ public final class ArticleText {
     private static final Pattern TAG = Pattern.compile("<[^<>]{0,500}>");
     private static final Pattern CONTROL = Pattern.compile("[\\p{Cc}\\p{Cf}&&[^\\n\\t]]");
     private static final Pattern SPACES = Pattern.compile("[\\s\\u00A0]+");
+    private static final ParagraphFingerprinter TITLES = new ParagraphFingerprinter(); // stateless, thread-safe
 
     private ArticleText() {
     }
@@ -45,7 +46,7 @@ public final class ArticleText {
 
     /** A stable hash of the article's content: equal for re-publications of the same text under the same id. */
     public static long version(String title, List<Fingerprint> fingerprints) {
-        long h = 0x5EEDL ^ (title == null ? 0 : new ParagraphFingerprinter().fingerprint(title).exact());
+        long h = 0x5EEDL ^ (title == null ? 0 : TITLES.fingerprint(title).exact());
         for (Fingerprint f : fingerprints) {
             h = ParagraphFingerprinter.mix(h * 31 + f.exact());
         }
