@@ -134,10 +134,12 @@ final class BenchCommand {
                     runs.add(r);
                     System.out.printf(Locale.ROOT, "bench: [%s] %d articles in %.1f s: %.1f articles/s, %.0f "
                                     + "paragraphs/s, latency p50/p95/p99 %.0f/%.0f/%.0f ms, heap after GC %s, RSS %s, "
-                                    + "state %s, sink lines %d (paragraphs in %d, kept %d, removed exact %d near %d)%n",
+                                    + "state %s, CPU per article %.2f ms in stream threads %.2f ms whole JVM, sink lines %d (paragraphs in "
+                                    + "%d, kept %d, removed exact %d near %d)%n",
                             label, r.articles(), r.seconds(), r.articlesPerSec(), r.paragraphsPerSec(),
                             r.percentile(50), r.percentile(95), r.percentile(99), mb(r.heapUsedAfterGc()),
-                            mb(r.rssBytes()), mb(r.stateBytes()), r.sink().lines(), r.sink().paragraphsIn(),
+                            mb(r.rssBytes()), mb(r.stateBytes()), r.streamCpuMsPerArticle(),
+                            r.processCpuMsPerArticle(), r.sink().lines(), r.sink().paragraphsIn(),
                             r.sink().paragraphsKept(), r.sink().removedExact(), r.sink().removedNear());
                 }
             }
@@ -180,6 +182,9 @@ final class BenchCommand {
             }
             System.out.printf(Locale.ROOT, "ratio pipeline/baseline: throughput %.3f, p50 %.2f, p99 %.2f%n",
                     pipe.articlesPerSec() / base.articlesPerSec(), pipe.p50() / base.p50(), pipe.p99() / base.p99());
+            System.out.printf(Locale.ROOT, "CPU per article: stream threads %.2f ms pipeline vs %.2f ms baseline, whole JVM "
+                            + "%.2f ms vs %.2f ms%n", meanCpu(runs, Mode.PIPELINE, true), meanCpu(runs, Mode.BASELINE, true),
+                    meanCpu(runs, Mode.PIPELINE, false), meanCpu(runs, Mode.BASELINE, false));
             System.out.println("bench: wrote " + out + " and " + svg);
             finalLine = String.format(Locale.ROOT,
                     "bench: articles=%d pipeline_aps=%.1f baseline_aps=%.1f throughput_ratio=%.3f p99_ms=%.1f baseline_p99_ms=%.1f",
@@ -214,5 +219,11 @@ final class BenchCommand {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    private static double meanCpu(List<Result> runs, Mode mode, boolean streamThreads) {
+        return runs.stream().filter(r -> r.mode() == mode)
+                .mapToDouble(r -> streamThreads ? r.streamCpuMsPerArticle() : r.processCpuMsPerArticle())
+                .average().orElse(Double.NaN);
     }
 }

@@ -63,6 +63,8 @@ public final class BenchReport {
             o.put("heap_used_after_gc_bytes", r.heapUsedAfterGc());
             o.put("rss_bytes", r.rssBytes());
             o.put("state_store_bytes", r.stateBytes());
+            o.put("stream_threads_cpu_ms_per_article", r.streamCpuMsPerArticle());
+            o.put("process_cpu_ms_per_article", r.processCpuMsPerArticle());
             ObjectNode sink = o.putObject("sink");
             sink.put("lines", r.sink().lines());
             sink.put("paragraphs_in", r.sink().paragraphsIn());

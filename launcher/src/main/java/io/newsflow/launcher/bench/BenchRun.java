@@ -28,6 +28,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +70,8 @@ public final class BenchRun {
     /** Everything measured in one run. Latencies are in ms, sorted. */
     public record Result(String label, Mode mode, int articles, long paragraphs, double seconds, double articlesPerSec,
                          double paragraphsPerSec, double[] latencyMsSorted, long heapUsedAfterGc, long rssBytes,
-                         long stateBytes, List<double[]> timeline, SinkStats sink) {
+                         long stateBytes, double streamCpuMsPerArticle, double processCpuMsPerArticle,
+                         List<double[]> timeline, SinkStats sink) {
         public double percentile(double p) {
             return BenchRun.percentile(latencyMsSorted, p);
         }
@@ -119,6 +121,9 @@ public final class BenchRun {
                 throw new IllegalStateException(label + ": Kafka Streams did not reach RUNNING within 90 s");
             }
 
+            String streamThreads = appId + "-";
+            long streamCpuStart = streamThreadCpuNanos(streamThreads);
+            long processCpuStart = processCpuNanos();
             long start = System.nanoTime();
             publisherThread = new Thread(() -> {
                 try (ArticlePublisher publisher = new ArticlePublisher(s.bootstrap(), Topics.ARTICLES,
@@ -179,6 +184,9 @@ public final class BenchRun {
             long end = tailer.lastSeenNanos();
             timeline.add(new double[] {(end - start) / 1e9, n, n});
             double seconds = (end - start) / 1e9;
+            // CPU time is less noisy than wall time on a shared 2-core machine: it says what each article costs.
+            double streamCpuMs = (streamThreadCpuNanos(streamThreads) - streamCpuStart) / 1e6 / n;
+            double processCpuMs = (processCpuNanos() - processCpuStart) / 1e6 / n;
             publisherThread.join();
 
             long heap = heapAfterGc();
@@ -205,7 +213,7 @@ public final class BenchRun {
             tailerThread.join(10_000);
             SinkStats stats = sinkStats(sinkFile);
             return new Result(label, mode, n, paragraphs.get(), seconds, n / seconds, paragraphs.get() / seconds, lat,
-                    heap, rss, state, timeline, stats);
+                    heap, rss, state, streamCpuMs, processCpuMs, timeline, stats);
         } finally {
             if (publisherThread != null) {
                 publisherThread.interrupt();
@@ -320,6 +328,24 @@ public final class BenchRun {
     }
 
     // ------------------------------------------------------------------------------------------------ measures
+
+    /** CPU time used so far by the Kafka Streams threads whose names start with {@code prefix}. */
+    static long streamThreadCpuNanos(String prefix) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith(prefix) && t.getName().contains("StreamThread")) {
+                total += Math.max(0, mx.getThreadCpuTime(t.getId()));
+            }
+        }
+        return total;
+    }
+
+    /** CPU time used so far by this whole JVM: broker, application, sink and publisher. */
+    static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
+    }
 
     static long heapAfterGc() {
         for (int k = 0; k < 3; k++) {
