@@ -26,19 +26,32 @@ public record Article(String id, String title, String publishedAt, String url, S
             return out;
         }
         StringBuilder current = new StringBuilder();
-        for (String line : body.split("\\R", -1)) {
-            String trimmed = line.strip();
-            if (trimmed.isEmpty()) {
-                flush(current, out);
-            } else {
-                if (current.length() > 0) {
-                    current.append(' ');
+        // Lines end where the regex \R would end them (CRLF, LF, CR, VT, FF, NEL, LS, PS); a char loop
+        // because String.split compiles that regex again on every call, on every article.
+        int start = 0;
+        for (int i = 0, n = body.length(); i <= n; i++) {
+            char c = i < n ? body.charAt(i) : '\n';
+            if (c == '\n' || c == '\r' || c == '\u000B' || c == '\f' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+                line(body.substring(start, i).strip(), current, out);
+                if (c == '\r' && i + 1 < n && body.charAt(i + 1) == '\n') {
+                    i++;
                 }
-                current.append(trimmed);
+                start = i + 1;
             }
         }
         flush(current, out);
         return out;
+    }
+
+    private static void line(String trimmed, StringBuilder current, List<String> out) {
+        if (trimmed.isEmpty()) {
+            flush(current, out);
+        } else {
+            if (current.length() > 0) {
+                current.append(' ');
+            }
+            current.append(trimmed);
+        }
     }
 
     private static void flush(StringBuilder current, List<String> out) {
