@@ -34,7 +34,6 @@ public final class ArticleAssembler implements Processor<String, VerdictBatch, S
     private final String verdictStoreName;
     private final DuplicateResolver resolver;
     private final ThemeClassifier classifier;
-    private final ParagraphFingerprinter fingerprinter = new ParagraphFingerprinter();
     private ProcessorContext<String, EnrichedArticle> context;
     private KeyValueStore<String, PendingArticle> pending;
     private KeyValueStore<String, VerdictBatch> received;
@@ -83,15 +82,13 @@ public final class ArticleAssembler implements Processor<String, VerdictBatch, S
         }
         verdicts.add(verdict);
         pending.delete(key);
-        context.forward(record.withKey(verdict.articleId()).withValue(enrich(waiting.article(), verdicts)));
+        context.forward(record.withKey(verdict.articleId()).withValue(enrich(waiting, verdicts)));
     }
 
-    EnrichedArticle enrich(Article article, List<VerdictBatch> verdicts) {
-        List<String> paragraphs = ArticleText.paragraphs(article);
-        List<Fingerprint> fingerprints = new ArrayList<>(paragraphs.size());
-        for (String p : paragraphs) {
-            fingerprints.add(fingerprinter.fingerprint(p));
-        }
+    EnrichedArticle enrich(PendingArticle waiting, List<VerdictBatch> verdicts) {
+        Article article = waiting.article();
+        List<String> paragraphs = waiting.paragraphs();
+        List<Fingerprint> fingerprints = waiting.fingerprints();
         List<Hit> hits = new ArrayList<>();
         for (VerdictBatch v : verdicts) {
             hits.addAll(v.hits());

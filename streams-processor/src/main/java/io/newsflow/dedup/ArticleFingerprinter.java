@@ -26,7 +26,6 @@ public final class ArticleFingerprinter implements Processor<String, Article, St
 
     private final String pendingStoreName;
     private final DedupSettings settings;
-    private final ParagraphFingerprinter fingerprinter = new ParagraphFingerprinter();
     private ProcessorContext<String, ProbeBatch> context;
     private KeyValueStore<String, PendingArticle> pending;
 
@@ -48,10 +47,7 @@ public final class ArticleFingerprinter implements Processor<String, Article, St
         if (paragraphs.isEmpty()) {
             throw new InvalidArticleException("article " + article.id() + " has no text in its body");
         }
-        List<Fingerprint> fingerprints = new ArrayList<>(paragraphs.size());
-        for (String p : paragraphs) {
-            fingerprints.add(fingerprinter.fingerprint(p));
-        }
+        List<Fingerprint> fingerprints = ArticleText.fingerprints(paragraphs);
         long version = ArticleText.version(article.title(), fingerprints);
         RecordMetadata source = context.recordMetadata().orElseThrow();
         long seq = source.offset();
@@ -69,7 +65,8 @@ public final class ArticleFingerprinter implements Processor<String, Article, St
                         .add(new ParagraphProbe(i, f.exact(), f.signature(), e.getValue()));
             }
         }
-        pending.put(PendingKeys.of(article.id(), seq), new PendingArticle(article, version, byGroup.size()));
+        pending.put(PendingKeys.of(article.id(), seq), new PendingArticle(PendingArticle.headerOf(article),
+                paragraphs, fingerprints, version, byGroup.size()));
         for (Map.Entry<Integer, List<ParagraphProbe>> e : byGroup.entrySet()) {
             context.forward(record.withKey(article.id())
                     .withValue(new ProbeBatch(article.id(), version, seq, partition, e.getKey(), e.getValue())));

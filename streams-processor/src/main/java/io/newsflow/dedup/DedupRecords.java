@@ -33,7 +33,24 @@ public final class DedupRecords {
     public record VerdictBatch(String articleId, long seq, int sourcePartition, int group, List<Hit> hits) {
     }
 
-    /** An article waiting for the verdicts of every owner group it asked (they wait in their own store). */
-    public record PendingArticle(Article article, long version, int groupsExpected) {
+    /**
+     * An article waiting for the verdicts of every owner group it asked (they wait in their own store). It keeps
+     * what the fingerprinter computed, so the assembler does not clean and fingerprint the text a second time:
+     * {@code article} holds the header fields (its body is null), {@code paragraphs} the cleaned paragraphs and
+     * {@code fingerprints} theirs, index for index.
+     */
+    public record PendingArticle(Article article, List<String> paragraphs, List<Fingerprint> fingerprints,
+                                 long version, int groupsExpected) {
+
+        /** Parks {@code article}, computing its paragraphs and fingerprints. */
+        static PendingArticle of(Article article, long version, int groupsExpected) {
+            List<String> paragraphs = ArticleText.paragraphs(article);
+            return new PendingArticle(headerOf(article), paragraphs, ArticleText.fingerprints(paragraphs), version,
+                    groupsExpected);
+        }
+
+        static Article headerOf(Article a) {
+            return new Article(a.id(), a.title(), a.publishedAt(), a.url(), a.source(), null);
+        }
     }
 }

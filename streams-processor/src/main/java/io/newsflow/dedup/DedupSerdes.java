@@ -12,20 +12,24 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Compact binary Serdes for dedup's internal topics and stores. Signatures and keys are fixed-width numbers that
  * JSON would triple in size; these records never leave the application, so a versioned binary layout fits.
+ *
+ * <p>Layout: a format byte, then big-endian fields; strings as a 2-byte length and modified UTF-8 (the layout of
+ * {@code DataOutputStream}, which format 1 was written with, so stores and topics written before stay readable).
+ * They run for every probe, verdict and fingerprint lookup, so they work on byte arrays directly, not on streams.
  */
 public final class DedupSerdes {
     private static final byte FORMAT = 1;
+    /** Pending articles since format 2 carry their cleaned paragraphs and fingerprints instead of the JSON body. */
+    private static final byte PENDING_FORMAT = 2;
     private static final Serde<Article> ARTICLE = new JsonSerde<>(Article.class);
 
     private DedupSerdes() {
@@ -33,45 +37,42 @@ public final class DedupSerdes {
 
     @FunctionalInterface
     private interface Writer<T> {
-        void write(DataOutputStream out, T value) throws IOException;
+        void write(Out out, T value);
     }
 
     @FunctionalInterface
     private interface Reader<T> {
-        T read(DataInputStream in) throws IOException;
+        T read(ByteBuffer in, byte format);
     }
 
-    private static <T> Serde<T> serde(Writer<T> writer, Reader<T> reader) {
+    private static <T> Serde<T> serde(byte format, Writer<T> writer, Reader<T> reader) {
         return Serdes.serdeFrom((topic, value) -> {
             if (value == null) {
                 return null;
             }
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-            try (DataOutputStream out = new DataOutputStream(bytes)) {
-                out.writeByte(FORMAT);
-                writer.write(out, value);
-            } catch (IOException e) {
-                throw new SerializationException(e);
-            }
-            return bytes.toByteArray();
+            Out out = new Out(256);
+            out.writeByte(format);
+            writer.write(out, value);
+            return out.toByteArray();
         }, (topic, data) -> {
             if (data == null) {
                 return null;
             }
-            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
-                byte format = in.readByte();
-                if (format != FORMAT) {
-                    throw new SerializationException("unknown dedup record format " + format);
+            try {
+                ByteBuffer in = ByteBuffer.wrap(data);
+                byte f = in.get();
+                if (f < 1 || f > format) {
+                    throw new SerializationException("unknown dedup record format " + f);
                 }
-                return reader.read(in);
-            } catch (IOException e) {
-                throw new SerializationException(e);
+                return reader.read(in, f);
+            } catch (BufferUnderflowException | IllegalArgumentException e) {
+                throw new SerializationException("truncated or corrupt dedup record", e);
             }
         });
     }
 
     public static Serde<ProbeBatch> probeBatch() {
-        return serde((out, b) -> {
+        return serde(FORMAT, (out, b) -> {
             out.writeUTF(b.articleId());
             out.writeLong(b.version());
             out.writeLong(b.seq());
@@ -87,21 +88,21 @@ public final class DedupSerdes {
                     out.writeLong(k);
                 }
             }
-        }, in -> {
-            String id = in.readUTF();
-            long version = in.readLong();
-            long seq = in.readLong();
-            int partition = in.readInt();
-            int group = in.readInt();
-            int n = in.readInt();
+        }, (in, f) -> {
+            String id = readUTF(in);
+            long version = in.getLong();
+            long seq = in.getLong();
+            int partition = in.getInt();
+            int group = in.getInt();
+            int n = in.getInt();
             List<ParagraphProbe> paragraphs = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                int index = in.readInt();
-                long exact = in.readLong();
+                int index = in.getInt();
+                long exact = in.getLong();
                 short[] signature = readSignature(in);
-                long[] keys = new long[in.readInt()];
+                long[] keys = new long[in.getInt()];
                 for (int k = 0; k < keys.length; k++) {
-                    keys[k] = in.readLong();
+                    keys[k] = in.getLong();
                 }
                 paragraphs.add(new ParagraphProbe(index, exact, signature, keys));
             }
@@ -110,30 +111,59 @@ public final class DedupSerdes {
     }
 
     public static Serde<Holder> holder() {
-        return serde(DedupSerdes::writeHolder, DedupSerdes::readHolder);
+        return serde(FORMAT, DedupSerdes::writeHolder, (in, f) -> readHolder(in));
     }
 
     public static Serde<VerdictBatch> verdictBatch() {
-        return serde(DedupSerdes::writeVerdict, DedupSerdes::readVerdict);
+        return serde(FORMAT, DedupSerdes::writeVerdict, (in, f) -> readVerdict(in));
     }
 
     public static Serde<PendingArticle> pendingArticle() {
-        return serde((out, p) -> {
-            byte[] article = ARTICLE.serializer().serialize(null, p.article());
-            out.writeInt(article.length);
-            out.write(article);
+        return serde(PENDING_FORMAT, (out, p) -> {
+            Article a = p.article();
+            out.writeNullableString(a.id());
+            out.writeNullableString(a.title());
+            out.writeNullableString(a.publishedAt());
+            out.writeNullableString(a.url());
+            out.writeNullableString(a.source());
+            out.writeInt(p.paragraphs().size());
+            for (int i = 0; i < p.paragraphs().size(); i++) {
+                Fingerprint fp = p.fingerprints().get(i);
+                out.writeString(p.paragraphs().get(i));
+                out.writeLong(fp.exact());
+                out.writeInt(fp.words());
+                writeSignature(out, fp.signature());
+            }
             out.writeLong(p.version());
             out.writeInt(p.groupsExpected());
-        }, in -> {
-            byte[] article = new byte[in.readInt()];
-            in.readFully(article);
-            long version = in.readLong();
-            int expected = in.readInt();
-            return new PendingArticle(ARTICLE.deserializer().deserialize(null, article), version, expected);
-        });
+        }, (in, f) -> f == 1 ? readPendingFormat1(in) : readPending(in));
     }
 
-    private static void writeVerdict(DataOutputStream out, VerdictBatch v) throws IOException {
+    private static PendingArticle readPending(ByteBuffer in) {
+        Article header = new Article(readNullableString(in), readNullableString(in), readNullableString(in),
+                readNullableString(in), readNullableString(in), null);
+        int n = in.getInt();
+        List<String> paragraphs = new ArrayList<>(n);
+        List<Fingerprint> fingerprints = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            paragraphs.add(readString(in));
+            long exact = in.getLong();
+            int words = in.getInt();
+            fingerprints.add(new Fingerprint(exact, readSignature(in), words));
+        }
+        return new PendingArticle(header, paragraphs, fingerprints, in.getLong(), in.getInt());
+    }
+
+    /** Format 1 parked the whole article as JSON: its paragraphs and fingerprints are derived again on read. */
+    private static PendingArticle readPendingFormat1(ByteBuffer in) {
+        byte[] json = new byte[in.getInt()];
+        in.get(json);
+        long version = in.getLong();
+        int expected = in.getInt();
+        return PendingArticle.of(ARTICLE.deserializer().deserialize(null, json), version, expected);
+    }
+
+    private static void writeVerdict(Out out, VerdictBatch v) {
         out.writeUTF(v.articleId());
         out.writeLong(v.seq());
         out.writeInt(v.sourcePartition());
@@ -146,22 +176,22 @@ public final class DedupSerdes {
         }
     }
 
-    private static VerdictBatch readVerdict(DataInputStream in) throws IOException {
-        String id = in.readUTF();
-        long seq = in.readLong();
-        int partition = in.readInt();
-        int group = in.readInt();
-        int n = in.readInt();
+    private static VerdictBatch readVerdict(ByteBuffer in) {
+        String id = readUTF(in);
+        long seq = in.getLong();
+        int partition = in.getInt();
+        int group = in.getInt();
+        int n = in.getInt();
         List<Hit> hits = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            int index = in.readInt();
-            long key = in.readLong();
+            int index = in.getInt();
+            long key = in.getLong();
             hits.add(new Hit(index, key, readHolder(in)));
         }
         return new VerdictBatch(id, seq, partition, group, hits);
     }
 
-    private static void writeHolder(DataOutputStream out, Holder h) throws IOException {
+    private static void writeHolder(Out out, Holder h) {
         out.writeUTF(h.articleId());
         out.writeLong(h.version());
         out.writeInt(h.index());
@@ -169,11 +199,11 @@ public final class DedupSerdes {
         writeSignature(out, h.signature());
     }
 
-    private static Holder readHolder(DataInputStream in) throws IOException {
-        return new Holder(in.readUTF(), in.readLong(), in.readInt(), in.readLong(), readSignature(in));
+    private static Holder readHolder(ByteBuffer in) {
+        return new Holder(readUTF(in), in.getLong(), in.getInt(), in.getLong(), readSignature(in));
     }
 
-    private static void writeSignature(DataOutputStream out, short[] signature) throws IOException {
+    private static void writeSignature(Out out, short[] signature) {
         if (signature == null) {
             out.writeShort(0);
             return;
@@ -184,15 +214,152 @@ public final class DedupSerdes {
         }
     }
 
-    private static short[] readSignature(DataInputStream in) throws IOException {
-        int n = in.readShort();
+    private static short[] readSignature(ByteBuffer in) {
+        int n = in.getShort();
         if (n == 0) {
             return null;
         }
         short[] signature = new short[n];
-        for (int i = 0; i < n; i++) {
-            signature[i] = in.readShort();
-        }
+        in.asShortBuffer().get(signature);
+        in.position(in.position() + 2 * n);
         return signature;
+    }
+
+    /** Modified UTF-8 with a 2-byte length, exactly as {@code DataInput.readUTF}. */
+    private static String readUTF(ByteBuffer in) {
+        int len = in.getShort() & 0xFFFF;
+        return decodeModifiedUtf8(in, len);
+    }
+
+    private static String readNullableString(ByteBuffer in) {
+        return in.get() == 0 ? null : readString(in);
+    }
+
+    /** A string of any length: a 4-byte length, then modified UTF-8 (a paragraph may exceed 64 KB). */
+    private static String readString(ByteBuffer in) {
+        return decodeModifiedUtf8(in, in.getInt());
+    }
+
+    private static String decodeModifiedUtf8(ByteBuffer in, int len) {
+        int end = in.position() + len;
+        if (len < 0 || end > in.limit()) {
+            throw new IllegalArgumentException("string length " + len + " beyond the record");
+        }
+        char[] chars = new char[len];
+        int n = 0;
+        byte[] a = in.array();
+        int i = in.arrayOffset() + in.position();
+        int stop = in.arrayOffset() + end;
+        while (i < stop) {
+            int b = a[i] & 0xFF;
+            if (b < 0x80) {
+                chars[n++] = (char) b;
+                i++;
+            } else if ((b >> 5) == 0x6 && i + 1 < stop) {
+                chars[n++] = (char) (((b & 0x1F) << 6) | (a[i + 1] & 0x3F));
+                i += 2;
+            } else if ((b >> 4) == 0xE && i + 2 < stop) {
+                chars[n++] = (char) (((b & 0x0F) << 12) | ((a[i + 1] & 0x3F) << 6) | (a[i + 2] & 0x3F));
+                i += 3;
+            } else {
+                throw new IllegalArgumentException("malformed modified UTF-8 at byte " + (i - in.arrayOffset()));
+            }
+        }
+        in.position(end);
+        return new String(chars, 0, n);
+    }
+
+    /** A growable big-endian byte buffer: what DataOutputStream over ByteArrayOutputStream did, without the streams. */
+    private static final class Out {
+        private byte[] buf;
+        private int size;
+
+        Out(int capacity) {
+            buf = new byte[capacity];
+        }
+
+        private void ensure(int more) {
+            if (size + more > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+            }
+        }
+
+        void writeByte(int v) {
+            ensure(1);
+            buf[size++] = (byte) v;
+        }
+
+        void writeShort(int v) {
+            ensure(2);
+            buf[size++] = (byte) (v >>> 8);
+            buf[size++] = (byte) v;
+        }
+
+        void writeInt(int v) {
+            ensure(4);
+            for (int s = 24; s >= 0; s -= 8) {
+                buf[size++] = (byte) (v >>> s);
+            }
+        }
+
+        void writeLong(long v) {
+            ensure(8);
+            for (int s = 56; s >= 0; s -= 8) {
+                buf[size++] = (byte) (v >>> s);
+            }
+        }
+
+        /** As {@code DataOutput.writeUTF}: at most 65535 encoded bytes (ids are capped far below that). */
+        void writeUTF(String s) {
+            int len = modifiedUtf8Length(s);
+            if (len > 0xFFFF) {
+                throw new SerializationException("string of " + len + " bytes is too long for a dedup id field");
+            }
+            writeShort(len);
+            encode(s, len);
+        }
+
+        void writeString(String s) {
+            int len = modifiedUtf8Length(s);
+            writeInt(len);
+            encode(s, len);
+        }
+
+        void writeNullableString(String s) {
+            writeByte(s == null ? 0 : 1);
+            if (s != null) {
+                writeString(s);
+            }
+        }
+
+        private void encode(String s, int len) {
+            ensure(len);
+            for (int i = 0, n = s.length(); i < n; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x0001 && c <= 0x007F) {
+                    buf[size++] = (byte) c;
+                } else if (c <= 0x07FF) {
+                    buf[size++] = (byte) (0xC0 | (c >> 6));
+                    buf[size++] = (byte) (0x80 | (c & 0x3F));
+                } else {
+                    buf[size++] = (byte) (0xE0 | (c >> 12));
+                    buf[size++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                    buf[size++] = (byte) (0x80 | (c & 0x3F));
+                }
+            }
+        }
+
+        private static int modifiedUtf8Length(String s) {
+            int len = 0;
+            for (int i = 0, n = s.length(); i < n; i++) {
+                char c = s.charAt(i);
+                len += c >= 0x0001 && c <= 0x007F ? 1 : c <= 0x07FF ? 2 : 3;
+            }
+            return len;
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(buf, size);
+        }
     }
 }

@@ -89,7 +89,7 @@ public final class DuplicateResolver {
         for (Hit h : hits) {
             Holder holder = h.holder();
             if (holder.signature() == null || holder.exact() == p.exact()
-                    || h.key() != smallestShared(bands, ParagraphFingerprinter.bandKeys(holder.signature()))) {
+                    || h.key() != ParagraphFingerprinter.smallestSharedBand(bands, ParagraphFingerprinter.bandKeys(holder.signature()))) {
                 continue; // exact copies are settled by the exact key; other keys' owners defer to the smallest
             }
             double sim = ParagraphFingerprinter.similarity(p.signature(), holder.signature());
@@ -123,19 +123,5 @@ public final class DuplicateResolver {
             return byId < 0 ? b : a;
         }
         return b.duplicateOf().index() < a.duplicateOf().index() ? b : a;
-    }
-
-    private static long smallestShared(long[] a, long[] b) {
-        long min = 0;
-        boolean found = false;
-        for (long x : a) {
-            for (long y : b) {
-                if (x == y && (!found || Long.compareUnsigned(x, min) < 0)) {
-                    min = x;
-                    found = true;
-                }
-            }
-        }
-        return found ? min : 0L; // 0 is even, never a band key
     }
 }

@@ -55,16 +55,38 @@ public final class FingerprintOwner implements Processor<String, ProbeBatch, Str
         long now = record.timestamp();
         List<Hit> hits = new ArrayList<>();
         for (ParagraphProbe p : batch.paragraphs()) {
+            long[] bands = null;
+            Holder mine = null;
             for (long key : p.keys()) {
                 ValueAndTimestamp<Holder> held = holders.get(key);
                 if (held == null || held.timestamp() < now - retentionMs) {
-                    holders.put(key, ValueAndTimestamp.make(
-                            new Holder(batch.articleId(), batch.version(), p.index(), p.exact(), p.signature()), now));
-                } else if (!held.value().articleId().equals(batch.articleId())) {
-                    // Repeats inside one article (and an article's own earlier versions) are settled by the
-                    // assembler from the article alone, so they stay deterministic whatever this store holds.
-                    hits.add(new Hit(p.index(), key, held.value()));
+                    if (mine == null) {
+                        mine = new Holder(batch.articleId(), batch.version(), p.index(), p.exact(), p.signature());
+                    }
+                    holders.put(key, ValueAndTimestamp.make(mine, now));
+                    continue;
                 }
+                Holder holder = held.value();
+                // Repeats inside one article (and an article's own earlier versions) are settled by the
+                // assembler from the article alone, so they stay deterministic whatever this store holds.
+                if (holder.articleId().equals(batch.articleId())) {
+                    continue;
+                }
+                if (!ParagraphFingerprinter.isExactKey(key)) {
+                    // Only hits the resolver can use travel back: an exact copy is settled by its exact key, and a
+                    // near hit counts only through the smallest band key the two paragraphs share.
+                    if (holder.signature() == null || holder.exact() == p.exact()) {
+                        continue;
+                    }
+                    if (bands == null) {
+                        bands = ParagraphFingerprinter.bandKeys(p.signature());
+                    }
+                    if (key != ParagraphFingerprinter.smallestSharedBand(bands,
+                            ParagraphFingerprinter.bandKeys(holder.signature()))) {
+                        continue;
+                    }
+                }
+                hits.add(new Hit(p.index(), key, holder));
             }
         }
         context.forward(record.withValue(

@@ -218,6 +218,29 @@ public final class ParagraphFingerprinter {
         return keys;
     }
 
+    /**
+     * The smallest band key two paragraphs share, or 0 (never a band key) when they share none. A near hit counts
+     * only through this key: it has a single owner, so of two paragraphs at most one is the other's duplicate.
+     */
+    public static long smallestSharedBand(long[] a, long[] b) {
+        long min = 0;
+        boolean found = false;
+        for (long x : a) {
+            for (long y : b) {
+                if (x == y && (!found || Long.compareUnsigned(x, min) < 0)) {
+                    min = x;
+                    found = true;
+                }
+            }
+        }
+        return found ? min : 0L; // 0 is even, never a band key
+    }
+
+    /** Whether a store key is an exact key (even) rather than a band key (odd). */
+    public static boolean isExactKey(long key) {
+        return (key & 1L) == 0;
+    }
+
     /** The store key of an exact fingerprint (even, so it cannot collide with a band key). */
     public static long exactKey(long exactFingerprint) {
         return exactFingerprint & ~1L;
