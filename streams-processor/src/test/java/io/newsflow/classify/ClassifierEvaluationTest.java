@@ -25,12 +25,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class ClassifierEvaluationTest {
 
     private static final ThemeClassifier DEFAULTS = ThemeClassifier.defaults();
-    /** Shipped rules + model on every label file (the model was trained on them: an in-sample figure, 0.865). */
-    private static final double ALL_LABELS_MACRO_F1_FLOOR = 0.84;
-    private static final double PER_THEME_F1_FLOOR = 0.80;
-    /** Out-of-sample: 5-fold grouped CV of the learned layer over every label file (measured 0.834 mean, 5 repeats). */
-    private static final double CV_MACRO_F1_FLOOR = 0.80;
-    private static final double CV_PER_THEME_F1_FLOOR = 0.75;
+    /** Shipped rules + model on every label file (the model was trained on them: an in-sample figure, 0.869). */
+    private static final double ALL_LABELS_MACRO_F1_FLOOR = 0.86;
+    private static final double PER_THEME_F1_FLOOR = 0.83;
+    /** Out-of-sample: 5-fold grouped CV of the learned layer over every label file (measured 0.849 mean, sd 0.009, 5 repeats; repeat 1 0.861). */
+    private static final double CV_MACRO_F1_FLOOR = 0.83;
+    private static final double CV_PER_THEME_F1_FLOOR = 0.78;
     static final String[] LABEL_FILES = {"seeds.tsv", "reuters-bitcoin-dev.tsv", "crypto-news-2025-dev.tsv",
             "heldout-1.tsv", "extra-a.tsv"};
 
