@@ -59,7 +59,8 @@ public final class Chaos {
         ChaosPlan plan = ChaosPlan.draw(o.seed(), o.kills(), o.brokerRestarts(), ids.size());
         out.printf("chaos: %d articles (%s) in %d chunks; seed %d; work dir %s%n", ids.size(), input.description(),
                 chunks.size(), o.seed(), o.workDir());
-        out.printf("chaos: fault plan: %s%n", plan.describe());
+        out.printf("chaos: fault plan: %s%s%n", plan.describe(), o.killAfterBrokerRestartMs() < 0 ? ""
+                : ", and kill -9 processor " + o.killAfterBrokerRestartMs() + " ms after each broker restart");
         out.flush();
 
         ChaosRun baselineRun = new ChaosRun("baseline", o.workDir().resolve("baseline"), jvm, chunks, ids,

@@ -12,7 +12,7 @@ import java.util.Set;
 /** Settings of {@code ./newsflow chaos}. */
 public record ChaosOptions(int articles, int kills, int brokerRestarts, long seed, Path corpus, Path seeds,
                            Path workDir, int chunks, long chunkGapMs, int maxBacklog, Duration stallTimeout, boolean keep,
-                           boolean sequential) {
+                           boolean sequential, long killAfterBrokerRestartMs) {
 
     public static final String USAGE = """
             usage: ./newsflow chaos [--articles N] [--kills K] [--seed S] [options]
@@ -25,6 +25,10 @@ public record ChaosOptions(int articles, int kills, int brokerRestarts, long see
               --kills K             kill -9s of processor and sink, split between them (default 5)
               --seed S              seed of the fault plan (default 1)
               --broker-restarts B   clean broker stop + restart on the same log dir and port (default 1)
+              --kill-after-broker-restart MS
+                                    also kill -9 the processor MS ms after each broker restart is serving (a
+                                    targeted reproduction of the hanging-transaction finding; counts as a kill;
+                                    default: off)
               --corpus DIR|FILE     JSON Lines corpora (default: ../shared/corpora beside the repository);
                                     without one, articles are generated from --seeds
               --seeds DIR           seed pages for generated articles (default: <repository>/seeds)
@@ -44,7 +48,8 @@ public record ChaosOptions(int articles, int kills, int brokerRestarts, long see
 
     public static ChaosOptions parse(String[] argv) {
         Args a = Args.parse(argv, Set.of("articles", "kills", "seed", "broker-restarts", "corpus", "seeds", "chunks",
-                "chunk-gap-ms", "max-backlog", "stall-timeout", "work-dir"), Set.of("keep", "sequential"));
+                "chunk-gap-ms", "max-backlog", "stall-timeout", "work-dir", "kill-after-broker-restart"),
+                Set.of("keep", "sequential"));
         int articles = a.getInt("articles", 2000);
         int kills = a.getInt("kills", 5);
         int restarts = a.getInt("broker-restarts", 1);
@@ -68,7 +73,7 @@ public record ChaosOptions(int articles, int kills, int brokerRestarts, long see
                 work.toAbsolutePath(), chunks, a.getInt("chunk-gap-ms", 1500),
                 a.getInt("max-backlog", 2 * ((articles + chunks - 1) / chunks)),
                 Duration.ofSeconds(a.getInt("stall-timeout", 300)), a.has("keep"),
-                a.has("sequential"));
+                a.has("sequential"), a.getInt("kill-after-broker-restart", -1));
     }
 
     /** NEWSFLOW_HOME (set by the script), else the nearest directory upwards holding {@code seeds/} and pom.xml. */

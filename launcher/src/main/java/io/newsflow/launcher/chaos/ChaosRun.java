@@ -219,6 +219,10 @@ final class ChaosRun {
                 brokerRestarts++;
                 say("broker restarted (pid " + pipeline.broker().pid() + ", down " + (System.nanoTime() - t0) / 1_000_000
                         + " ms)");
+                if (options.killAfterBrokerRestartMs() >= 0) {
+                    Thread.sleep(options.killAfterBrokerRestartMs());
+                    apply(new Fault(Target.PROCESSOR, 0, 0, f.downMs() / 2));
+                }
             }
         }
     }

@@ -6,7 +6,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.ProducerState;
+import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
@@ -59,18 +61,44 @@ final class Diagnostics {
                     .get("newsflow-processor");
             s.append("    group newsflow-processor: state=").append(group.groupState()).append(" members=")
                     .append(group.members().size()).append('\n');
-            for (TransactionListing t : admin.listTransactions().all().get(10, TimeUnit.SECONDS)) {
+            Map<Long, TransactionDescription> coordinatorView = new TreeMap<>();
+            var listings = admin.listTransactions().all().get(10, TimeUnit.SECONDS);
+            var described = listings.isEmpty() ? Map.<String, TransactionDescription>of()
+                    : admin.describeTransactions(listings.stream().map(TransactionListing::transactionalId).toList())
+                    .all().get(10, TimeUnit.SECONDS);
+            for (TransactionListing t : listings) {
+                TransactionDescription d = described.get(t.transactionalId());
                 s.append("    transaction ").append(t.transactionalId()).append(" producerId=").append(t.producerId())
-                        .append(" state=").append(t.state()).append('\n');
+                        .append(" state=").append(t.state());
+                if (d != null) {
+                    coordinatorView.put(d.producerId(), d);
+                    s.append(" epoch=").append(d.producerEpoch()).append(" partitions=").append(d.topicPartitions());
+                }
+                s.append('\n');
             }
-            var producers = admin.describeProducers(tps).all().get(10, TimeUnit.SECONDS);
+            List<TopicPartition> all = new ArrayList<>(tps);
+            for (String t : admin.listTopics().names().get(10, TimeUnit.SECONDS)) {
+                if (t.endsWith("-changelog") || t.startsWith("articles.theme.")) {
+                    for (int i = 0; i < partitions; i++) {
+                        all.add(new TopicPartition(t, i));
+                    }
+                }
+            }
+            var producers = admin.describeProducers(all).all().get(10, TimeUnit.SECONDS);
             producers.forEach((tp, d) -> {
                 for (ProducerState ps : d.activeProducers()) {
                     if (ps.currentTransactionStartOffset().isPresent()) {
+                        // KIP-664's test for a hanging transaction: the coordinator does not count this partition
+                        // in an ongoing transaction of that producer (and epoch) that the partition still has open.
+                        TransactionDescription c = coordinatorView.get(ps.producerId());
+                        boolean hanging = c == null || c.state() != TransactionState.ONGOING
+                                || c.producerEpoch() != ps.producerEpoch() || !c.topicPartitions().contains(tp);
                         s.append("    open transaction on ").append(tp).append(": producerId=").append(ps.producerId())
                                 .append(" epoch=").append(ps.producerEpoch()).append(" since offset ")
                                 .append(ps.currentTransactionStartOffset().getAsLong()).append(", last write ")
-                                .append((System.currentTimeMillis() - ps.lastTimestamp()) / 1000).append(" s ago\n");
+                                .append((System.currentTimeMillis() - ps.lastTimestamp()) / 1000).append(" s ago")
+                                .append(hanging ? " HANGING (coordinator: " + (c == null ? "no transaction"
+                                        : c.state() + " epoch " + c.producerEpoch()) + ")" : "").append('\n');
                     }
                 }
             });
