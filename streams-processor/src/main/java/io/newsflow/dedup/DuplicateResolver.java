@@ -88,9 +88,8 @@ public final class DuplicateResolver {
         Decision best = null;
         for (Hit h : hits) {
             Holder holder = h.holder();
-            if (holder.signature() == null || holder.exact() == p.exact()
-                    || h.key() != ParagraphFingerprinter.smallestSharedBand(bands, ParagraphFingerprinter.bandKeys(holder.signature()))) {
-                continue; // exact copies are settled by the exact key; other keys' owners defer to the smallest
+            if (!countsAsNearHit(h.key(), p.exact(), bands, holder)) {
+                continue;
             }
             double sim = ParagraphFingerprinter.similarity(p.signature(), holder.signature());
             best = better(best, new Decision(i, new ParagraphRef(holder.articleId(), holder.index()), "NEAR", sim));
@@ -107,6 +106,17 @@ public final class DuplicateResolver {
             }
         }
         return best != null && best.similarity() >= nearThreshold ? best : null;
+    }
+
+    /**
+     * Whether a band-key hit on {@code holder} can make a paragraph (exact fingerprint {@code exact}, band keys
+     * {@code bands}) a near duplicate: exact copies are settled by the exact key, and of the band keys two paragraphs
+     * share only the smallest counts (it has a single owner). Owners apply it before answering; the resolver again,
+     * for verdicts written before they did.
+     */
+    static boolean countsAsNearHit(long key, long exact, long[] bands, Holder holder) {
+        return holder.signature() != null && holder.exact() != exact
+                && key == ParagraphFingerprinter.smallestSharedBand(bands, ParagraphFingerprinter.bandKeys(holder.signature()));
     }
 
     /** Highest similarity wins; ties go to the smaller (article id, index) so the choice is deterministic. */

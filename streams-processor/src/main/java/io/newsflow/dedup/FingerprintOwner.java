@@ -73,16 +73,11 @@ public final class FingerprintOwner implements Processor<String, ProbeBatch, Str
                     continue;
                 }
                 if (!ParagraphFingerprinter.isExactKey(key)) {
-                    // Only hits the resolver can use travel back: an exact copy is settled by its exact key, and a
-                    // near hit counts only through the smallest band key the two paragraphs share.
-                    if (holder.signature() == null || holder.exact() == p.exact()) {
-                        continue;
-                    }
+                    // Only hits the resolver can use travel back (DuplicateResolver.countsAsNearHit).
                     if (bands == null) {
                         bands = ParagraphFingerprinter.bandKeys(p.signature());
                     }
-                    if (key != ParagraphFingerprinter.smallestSharedBand(bands,
-                            ParagraphFingerprinter.bandKeys(holder.signature()))) {
+                    if (!DuplicateResolver.countsAsNearHit(key, p.exact(), bands, holder)) {
                         continue;
                     }
                 }
