@@ -12,7 +12,7 @@ import java.util.Set;
 /** Settings of {@code ./newsflow chaos}. */
 public record ChaosOptions(int articles, int kills, int brokerRestarts, long seed, Path corpus, Path seeds,
                            Path workDir, int chunks, long chunkGapMs, int maxBacklog, Duration stallTimeout, boolean keep,
-                           boolean sequential, long killAfterBrokerRestartMs) {
+                           boolean sequential, long killAfterBrokerRestartMs, Duration deadline) {
 
     public static final String USAGE = """
             usage: ./newsflow chaos [--articles N] [--kills K] [--seed S] [options]
@@ -37,24 +37,32 @@ public record ChaosOptions(int articles, int kills, int brokerRestarts, long see
               --max-backlog A       publish the next chunk only once at most A published articles are not yet
                                     in the sink file (default: two chunks), so publishing lasts the whole run
               --stall-timeout S     give up after S seconds without progress (default 300)
+              --deadline S          give up a run (baseline or chaos) S seconds after it started, saying where it
+                                    stood (default 1800)
               --work-dir DIR        where brokers, state, sink files and logs go (default: state/chaos-<time>)
               --keep                keep the work dir even when the run passes
               --sequential          run the baseline first, then the chaos run (default: side by side,
                                     each on its own broker, ports and directories)
 
             The last line is: chaos: kills=K broker_restarts=B in=N enriched=E dlq=D lost=L duplicated=U
+            Faults fire in plan order as the sink file fills; one that has not fired when every article is already in
+            the sink is reported as not fired (kills=K counts only kills that happened).
             Exit status 0 when nothing was lost or duplicated and every requested fault happened.
             """;
 
     public static ChaosOptions parse(String[] argv) {
         Args a = Args.parse(argv, Set.of("articles", "kills", "seed", "broker-restarts", "corpus", "seeds", "chunks",
-                "chunk-gap-ms", "max-backlog", "stall-timeout", "work-dir", "kill-after-broker-restart"),
+                "chunk-gap-ms", "max-backlog", "stall-timeout", "work-dir", "kill-after-broker-restart", "deadline"),
                 Set.of("keep", "sequential"));
         int articles = a.getInt("articles", 2000);
         int kills = a.getInt("kills", 5);
         int restarts = a.getInt("broker-restarts", 1);
         if (articles < 1 || kills < 0 || restarts < 0) {
             throw new IllegalArgumentException("--articles must be at least 1, --kills and --broker-restarts at least 0");
+        }
+        int deadline = a.getInt("deadline", 1800);
+        if (deadline < 1) {
+            throw new IllegalArgumentException("--deadline must be at least 1 second");
         }
         long seed;
         try {
@@ -73,7 +81,7 @@ public record ChaosOptions(int articles, int kills, int brokerRestarts, long see
                 work.toAbsolutePath(), chunks, a.getInt("chunk-gap-ms", 1500),
                 a.getInt("max-backlog", 2 * ((articles + chunks - 1) / chunks)),
                 Duration.ofSeconds(a.getInt("stall-timeout", 300)), a.has("keep"),
-                a.has("sequential"), a.getInt("kill-after-broker-restart", -1));
+                a.has("sequential"), a.getInt("kill-after-broker-restart", -1), Duration.ofSeconds(deadline));
     }
 
     /** NEWSFLOW_HOME (set by the script), else the nearest directory upwards holding {@code seeds/} and pom.xml. */

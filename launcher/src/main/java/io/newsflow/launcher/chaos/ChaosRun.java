@@ -15,28 +15,41 @@ import java.util.Set;
 
 /**
  * One run of the pipeline as separate JVMs on its own broker and directories: publishes the chunks one producer JVM
- * at a time with a pause in between, applies the plan's faults while data flows, waits until every article is in
- * the sink file (or dead-lettered), lets the sink catch up with the enriched topic, stops everything cleanly and
- * reads the result.
+ * at a time with a pause in between, applies the plan's faults while data flows (see {@link FaultSchedule}), waits
+ * until every article is in the sink file (or dead-lettered), lets the sink catch up with the enriched topic, stops
+ * everything cleanly and reads the result. The whole run has a deadline ({@code --deadline}): past it, the run
+ * gives up with a message saying where it stood instead of waiting on.
  */
 final class ChaosRun {
 
-    /** What one run produced. {@code completed}: every input id reached the sink or the DLQ before the stall timeout. */
+    /**
+     * What one run produced. {@code completed}: every input id reached the sink or the DLQ before the stall timeout
+     * and the deadline. {@code kills} and {@code brokerRestarts} count what happened; {@code notFired} describes each
+     * planned fault that did not happen, with the reason.
+     */
     record Result(String label, boolean completed, long published, int kills, int brokerRestarts,
                   int unexpectedExits, int republishedChunks, SinkOutput.Snapshot sink, TopicStats enriched, long dlq,
-                  Duration took, List<String> problems) {
+                  Duration took, List<String> notFired, List<String> problems) {
+    }
+
+    /** The run's deadline passed. */
+    static final class DeadlineExceeded extends Exception {
+        DeadlineExceeded(String message) {
+            super(message);
+        }
     }
 
     private final String label;
     private final Pipeline pipeline;
     private final List<Path> chunks;
     private final Set<String> ids;
-    private final ChaosPlan plan;
+    private final FaultSchedule schedule;
     private final ChaosOptions options;
     private final PrintStream out;
     private final SinkOutput.Tail tail;
     private final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
     private final long started = System.nanoTime();
+    private final long deadline;
     private volatile long published;
     private volatile int kills;
     private volatile int brokerRestarts;
@@ -47,7 +60,7 @@ final class ChaosRun {
     private long lastDlqRead;
     private volatile boolean brokerDown;
     /** Held while a fault or a restart changes which services run. */
-    private final Object services = new Object();
+    private final java.util.concurrent.locks.ReentrantLock services = new java.util.concurrent.locks.ReentrantLock();
     private Thread monkey;
 
     ChaosRun(String label, Path dir, JvmLauncher jvm, List<Path> chunks, Set<String> ids, ChaosPlan plan,
@@ -56,10 +69,11 @@ final class ChaosRun {
         this.pipeline = new Pipeline(label, dir, jvm);
         this.chunks = chunks;
         this.ids = ids;
-        this.plan = plan;
+        this.schedule = new FaultSchedule(plan.faults(), ids.size(), Math.max(5, ids.size() / 100));
         this.options = options;
         this.out = out;
         this.tail = new SinkOutput.Tail(pipeline.sinkFile());
+        this.deadline = started + options.deadline().toNanos();
     }
 
     Result run() throws Exception {
@@ -81,6 +95,7 @@ final class ChaosRun {
                 if (c < chunks.size() - 1) {
                     pause(options.chunkGapMs());
                     awaitBacklogBelow(options.maxBacklog());
+                    awaitFaultsWithinReach();
                 }
             }
             say("all chunks published (" + published + " articles); waiting for the sink");
@@ -89,13 +104,22 @@ final class ChaosRun {
                 enriched = awaitSinkCaughtUp();
                 dlq = TopicStats.read(pipeline.bootstrap(), Topics.DLQ, Duration.ofSeconds(30)).records();
             }
+        } catch (DeadlineExceeded e) {
+            completed = false;
+            problems.add(label + ": " + e.getMessage());
+            say("GIVING UP: " + e.getMessage());
         } catch (Exception e) {
+            completed = false;
             problems.add(label + ": " + e);
             say("FAILED: " + e);
         } finally {
+            schedule.close(completed ? "the run was over" : "the run failed or gave up first");
             if (monkey != null) {
                 monkey.interrupt();
                 monkey.join(60_000);
+                if (monkey.isAlive()) {
+                    problems.add(label + ": the fault thread was still applying a fault 60 s after the run ended");
+                }
             }
             say("stopping processor, sink and broker");
             pipeline.close();
@@ -105,8 +129,10 @@ final class ChaosRun {
             problems.add(label + ": after a clean stop the sink file is " + snapshot.fileLength()
                     + " bytes but its checkpoint says " + snapshot.checkpointLength());
         }
+        schedule.notFired().forEach(f -> say("NOT FIRED: " + f));
         return new Result(label, completed, published, kills, brokerRestarts, unexpectedExits, republished, snapshot,
-                enriched, dlq, Duration.ofNanos(System.nanoTime() - started), List.copyOf(problems));
+                enriched, dlq, Duration.ofNanos(System.nanoTime() - started), schedule.notFired(),
+                List.copyOf(problems));
     }
 
     private void publishChunk(int c) throws Exception {
@@ -158,30 +184,58 @@ final class ChaosRun {
         }
     }
 
-    /** Applies the plan's faults, each once the sink has written its share of articles. */
+    /**
+     * Holds the next chunk back while a fault is being applied or the next one is due within what has been published
+     * (what the sink can reach: published minus dead-lettered), so that faults land before the input runs out.
+     */
+    private void awaitFaultsWithinReach() throws Exception {
+        if (schedule.holdsPublishing(published - dlq)) {
+            say("holding the next chunk until the faults due within the " + published
+                    + " published articles have been applied");
+        }
+        long until = System.nanoTime() + options.stallTimeout().toNanos();
+        while (schedule.holdsPublishing(published - dlq)) {
+            if (System.nanoTime() > until) {
+                problems.add(label + ": the next fault (due at " + schedule.nextTrigger() + " in the sink) did not fire in "
+                        + options.stallTimeout().toSeconds() + " s; publishing the next chunk anyway");
+                return;
+            }
+            pause(50);
+        }
+    }
+
+    /** Applies the plan's faults as the schedule makes them due, until it has none left. */
     private void monkey() {
         try {
-            long minGap = Math.max(5, ids.size() / 100);
-            long lastFiredAt = -minGap;
-            for (Fault f : plan.faults()) {
-                // at the drawn count, and only once the pipeline has moved on since the previous fault
-                while (true) {
-                    tail.poll();
-                    long n = tail.distinctIds();
-                    if (n >= f.atArticles() && n >= lastFiredAt + minGap) {
-                        lastFiredAt = n;
-                        break;
-                    }
-                    Thread.sleep(20);
+            while (!schedule.finished()) {
+                if (System.nanoTime() > deadline) {
+                    schedule.close("the run's deadline passed");
+                    return;
                 }
-                Thread.sleep(f.jitterMs());
-                synchronized (services) {
-                    apply(f);
+                tail.poll();
+                java.util.Optional<Fault> due = schedule.take(tail.distinctIds());
+                if (due.isEmpty()) {
+                    Thread.sleep(20);
+                    continue;
+                }
+                Fault f = due.get();
+                try {
+                    Thread.sleep(f.jitterMs());
+                    services.lockInterruptibly();
+                    try {
+                        apply(f);
+                    } finally {
+                        services.unlock();
+                    }
+                } finally {
+                    schedule.applied();
                 }
             }
         } catch (InterruptedException e) {
+            schedule.close("the run ended while it waited");
             Thread.currentThread().interrupt();
         } catch (Exception e) {
+            schedule.close("fault injection failed before it (" + e + ")");
             problems.add(label + ": fault injection failed: " + e);
             say("FAULT INJECTION FAILED: " + e);
         }
@@ -199,9 +253,10 @@ final class ChaosRun {
                 say(String.format("KILL -9 %s (pid %d) [kill %d] with %d articles in the sink file, %d published",
                         f.target().name().toLowerCase(), pid, kills, before, published));
                 Thread.sleep(f.downMs());
-                victim.start();
                 if (f.target() == Target.SINK) {
-                    tail.reset(); // the sink cuts its file back to the last checkpoint
+                    restartSink();
+                } else {
+                    victim.start();
                 }
                 say(String.format("restarted %s after %d ms (pid %d)", f.target().name().toLowerCase(), f.downMs(), victim.pid()));
             }
@@ -240,9 +295,14 @@ final class ChaosRun {
                 readDlq(true); // the rest may be dead-lettered: make sure of the count before trusting it
                 done = inSink + dlq;
             }
-            if (done >= ids.size() && !monkey.isAlive()) {
-                say(String.format("all %d articles accounted for: %d in the sink, %d dead-lettered", ids.size(), inSink, dlq));
-                return true;
+            if (done >= ids.size()) {
+                // nothing can land while articles flow any more: faults still waiting will not fire
+                schedule.close(String.format("all %d articles were in the sink file (%d) or dead-lettered (%d) first",
+                        ids.size(), inSink, dlq));
+                if (!monkey.isAlive()) {
+                    say(String.format("all %d articles accounted for: %d in the sink, %d dead-lettered", ids.size(), inSink, dlq));
+                    return true;
+                }
             }
             if (done != lastDone) {
                 lastDone = done;
@@ -288,10 +348,24 @@ final class ChaosRun {
         }
     }
 
-    /** Restarts a service that died without being killed, prints progress now and then. */
+    /**
+     * Restarts a service that died without being killed (unless a fault is being applied just now: then next time),
+     * prints progress now and then, and gives up once the run's deadline has passed.
+     */
     private void housekeeping() throws Exception {
-        synchronized (services) {
-            restartCrashed();
+        if (System.nanoTime() > deadline) {
+            tail.poll();
+            String pending = schedule.finished() ? "" : "; next fault due at " + schedule.nextTrigger() + " in the sink";
+            throw new DeadlineExceeded(String.format("the run's deadline of %d s passed: published=%d/%d in_sink=%d "
+                            + "dlq=%d kills=%d broker_restarts=%d%s", options.deadline().toSeconds(), published,
+                    ids.size(), tail.distinctIds(), dlq, kills, brokerRestarts, pending));
+        }
+        if (services.tryLock()) {
+            try {
+                restartCrashed();
+            } finally {
+                services.unlock();
+            }
         }
         tail.poll();
         if (System.nanoTime() - lastProgress > 5_000_000_000L) {
@@ -315,14 +389,25 @@ final class ChaosRun {
                 say("WARNING " + msg + "; its log ends:\n" + indent(c.tail(12)) + "\n  restarting it");
                 if (c == pipeline.broker()) {
                     pipeline.startBroker();
+                } else if (c == pipeline.sink()) {
+                    restartSink();
                 } else {
                     c.start();
-                    if (c == pipeline.sink()) {
-                        tail.reset();
-                    }
                 }
             }
         }
+    }
+
+    /**
+     * Starts the sink again and follows its file from the start once it has cut the file back to its checkpoint (it
+     * says "sink: writing" after that): resetting earlier could count lines that the cut then drops.
+     */
+    private void restartSink() throws Exception {
+        pipeline.sink().start();
+        if (pipeline.sink().awaitLog("sink: writing ", Duration.ofSeconds(60)) == null) {
+            say("WARNING the restarted sink did not report that it is writing within 60 s");
+        }
+        tail.reset();
     }
 
     private void readDlq(boolean force) {

@@ -56,6 +56,145 @@ class ChaosUnitsTest {
     }
 
     @Test
+    void planTriggersStayFivePercentBelowWhatIsPublishedBeforeTheLastChunk() {
+        assertEquals(450, ChaosPlan.reachBeforeLastChunk(List.of(150, 150, 150, 150)));
+        assertEquals(0, ChaosPlan.reachBeforeLastChunk(List.of(600)));
+        for (long seed = 1; seed <= 50; seed++) {
+            ChaosPlan plan = ChaosPlan.draw(seed, 5, 1, 600, 450);
+            for (ChaosPlan.Fault f : plan.faults()) {
+                assertTrue(f.atArticles() >= 30 && f.atArticles() <= 420, "seed " + seed + ": " + plan.describe());
+            }
+            ChaosPlan.Fault broker = plan.faults().stream().filter(f -> f.target() == ChaosPlan.Target.BROKER)
+                    .findFirst().orElseThrow();
+            assertTrue(broker.atArticles() >= 180 && broker.atArticles() <= 360, "seed " + seed + ": " + plan.describe());
+            // with the whole default run's input before its last chunk in reach, the plan is what it always was
+            assertEquals(ChaosPlan.draw(seed, 5, 1, 2000), ChaosPlan.draw(seed, 5, 1, 2000, 1800));
+        }
+        assertEquals(3, ChaosPlan.draw(1, 3, 0, 600, 0).faults().stream().filter(f -> f.atArticles() == 30).count(),
+                "a single chunk: every trigger at the lowest count");
+    }
+
+    @Test
+    void faultWhoseTriggerWasPassedWhileTheHarnessWasBusyFiresAtTheNextLook() {
+        FaultSchedule s = new FaultSchedule(List.of(fault(ChaosPlan.Target.SINK, 100), fault(ChaosPlan.Target.PROCESSOR, 150)),
+                600, 6);
+        assertTrue(s.take(99).isEmpty());
+        assertEquals(100, s.take(140).orElseThrow().atArticles(), "passed, not hit exactly: fires");
+        s.applied();
+        assertEquals(150, s.take(400).orElseThrow().atArticles(), "passed by far while the first was applied: fires");
+        s.applied();
+        assertTrue(s.finished());
+        assertEquals(List.of(), s.notFired());
+    }
+
+    @Test
+    void faultsFireInPlanOrderOneAtATimeAndOnlyAfterTheSinkMovedOn() {
+        FaultSchedule s = new FaultSchedule(List.of(fault(ChaosPlan.Target.SINK, 100), fault(ChaosPlan.Target.BROKER, 101)),
+                600, 6);
+        assertEquals(ChaosPlan.Target.SINK, s.take(300).orElseThrow().target(), "both due: the first in plan order");
+        s.applied();
+        assertEquals(306, s.nextTrigger(), "the second waits for 6 more articles after the first fired");
+        assertTrue(s.take(305).isEmpty());
+        assertEquals(ChaosPlan.Target.BROKER, s.take(306).orElseThrow().target());
+    }
+
+    /** The fresh-clone CI stall: the previous fault was seen only at 595 of 600, so the gap could never be met. */
+    @Test
+    void faultThatCanNoLongerLandIsReportedNotFiredInsteadOfAwaited() {
+        FaultSchedule s = new FaultSchedule(List.of(fault(ChaosPlan.Target.PROCESSOR, 418), fault(ChaosPlan.Target.SINK, 467)),
+                600, 6);
+        assertTrue(s.take(595).isPresent());
+        s.applied();
+        assertTrue(s.take(599).isEmpty(), "601 needed");
+        assertTrue(s.take(600).isEmpty(), "every article is in the sink: too late to land while articles flow");
+        assertTrue(s.finished(), "nothing left to wait for");
+        assertEquals(List.of("kill -9 sink @467 in sink (not fired: the sink file already held all 600 articles)"),
+                s.notFired());
+        assertEquals(Long.MAX_VALUE, s.nextTrigger());
+    }
+
+    @Test
+    void closingTheScheduleReportsEveryWaitingFaultButNotTheOneAlreadyTaken() {
+        FaultSchedule s = new FaultSchedule(List.of(fault(ChaosPlan.Target.SINK, 10), fault(ChaosPlan.Target.PROCESSOR, 20),
+                fault(ChaosPlan.Target.BROKER, 30)), 100, 5);
+        assertTrue(s.take(12).isPresent());
+        s.close("all 100 articles were in the sink file first");
+        assertTrue(s.finished());
+        assertTrue(s.take(50).isEmpty(), "no fault fires after the schedule is closed");
+        assertEquals(List.of("kill -9 processor @20 in sink (not fired: all 100 articles were in the sink file first)",
+                "restart broker @30 in sink (not fired: all 100 articles were in the sink file first)"), s.notFired());
+        s.close("again");
+        assertEquals(2, s.notFired().size(), "closing twice reports nothing twice");
+    }
+
+    @Test
+    void publishingWaitsWhileAFaultWithinReachHasNotBeenApplied() {
+        FaultSchedule s = new FaultSchedule(List.of(fault(ChaosPlan.Target.SINK, 100), fault(ChaosPlan.Target.PROCESSOR, 400)),
+                600, 6);
+        assertTrue(s.holdsPublishing(150), "the first fault is due within the 150 published: wait for it");
+        assertTrue(s.take(120).isPresent());
+        assertTrue(s.holdsPublishing(150), "and while it is being applied");
+        s.applied();
+        assertTrue(!s.holdsPublishing(150), "the next one needs more input than published: go on");
+        assertTrue(s.holdsPublishing(450));
+        s.close("done");
+        assertTrue(!s.holdsPublishing(450), "a closed schedule holds nothing back");
+    }
+
+    /**
+     * The ChaosTest configuration with the broker restart, on many seeds: with the publisher waiting for the faults
+     * within reach, a sink that moves a little between two looks gets every fault before the last chunk goes out, and
+     * one that jumps far ahead each time (as after a broker restart) still gets every fault while articles flow.
+     */
+    @Test
+    void everyFaultLandsMidRunAndBeforeTheLastChunkUnlessTheSinkJumpsAhead() {
+        List<Integer> chunkSizes = List.of(150, 150, 150, 150);
+        for (long seed = 1; seed <= 50; seed++) {
+            ChaosPlan plan = ChaosPlan.draw(seed, 3, 1, 600, ChaosPlan.reachBeforeLastChunk(chunkSizes));
+            assertEquals(0, firedInLastChunk(plan, chunkSizes, 5), "seed " + seed + ": " + plan.describe());
+            firedInLastChunk(plan, chunkSizes, 97);
+        }
+    }
+
+    /** Simulates publishing and sink progress of {@code step} articles per look; how many faults fired in the last chunk. */
+    private static int firedInLastChunk(ChaosPlan plan, List<Integer> chunkSizes, int step) {
+        int total = chunkSizes.stream().mapToInt(Integer::intValue).sum();
+        FaultSchedule s = new FaultSchedule(plan.faults(), total, 6);
+        long published = 0;
+        long inSink = 0;
+        int fired = 0;
+        int firedInLast = 0;
+        for (int c = 0; c < chunkSizes.size(); c++) {
+            published += chunkSizes.get(c);
+            boolean last = c == chunkSizes.size() - 1;
+            while (inSink < published && (last || s.holdsPublishing(published))) {
+                inSink = Math.min(published, inSink + step);
+                if (s.take(inSink).isPresent()) {
+                    assertTrue(inSink < total, "landed mid-run: " + plan.describe());
+                    fired++;
+                    firedInLast += last ? 1 : 0;
+                    s.applied();
+                }
+            }
+        }
+        s.take(inSink);
+        assertEquals(plan.faults().size(), fired, plan.describe() + " " + s.notFired());
+        assertEquals(List.of(), s.notFired());
+        return firedInLast;
+    }
+
+    @Test
+    void deadlineOptionDefaultsToHalfAnHourAndMustBePositive() {
+        assertEquals(java.time.Duration.ofSeconds(1800), ChaosOptions.parse(new String[0]).deadline());
+        assertEquals(java.time.Duration.ofSeconds(90), ChaosOptions.parse(new String[] {"--deadline", "90"}).deadline());
+        assertThrows(IllegalArgumentException.class, () -> ChaosOptions.parse(new String[] {"--deadline", "0"}));
+    }
+
+    private static ChaosPlan.Fault fault(ChaosPlan.Target target, int at) {
+        return new ChaosPlan.Fault(target, at, 0, 0);
+    }
+
+    @Test
     void generatedInputIsDeterministicWithFreshIdsAndChunks() throws Exception {
         ChaosInput a = ChaosInput.select(250, null, Path.of("../seeds"));
         ChaosInput b = ChaosInput.select(250, dir.resolve("no-corpus"), Path.of("../seeds"));
