@@ -36,6 +36,7 @@ final class ArticleViewsProcessor implements Processor<String, EnrichedArticle, 
     private KeyValueStore<String, Long> totals;
     private WindowStore<String, Long> hourly;
     private WindowStore<String, Long> daily;
+    private boolean trimmedAll;
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
@@ -47,8 +48,34 @@ final class ArticleViewsProcessor implements Processor<String, EnrichedArticle, 
         daily = context.getStateStore(ViewStores.COUNTS_DAILY);
     }
 
+    /**
+     * Once per start, at the first record (store writes need a record context, which init has not), the full trim that
+     * {@link #trim} leaves out: at most the limit per theme, whatever came before.
+     */
+    private void trimAll() {
+        List<String> drop = new ArrayList<>();
+        String theme = null;
+        int seen = 0;
+        try (KeyValueIterator<String, ArticleSummary> it = latest.all()) {
+            while (it.hasNext()) {
+                String key = it.next().key;
+                String t = key.substring(0, Math.max(0, key.indexOf('\u0000')));
+                seen = t.equals(theme) ? seen + 1 : 1;
+                theme = t;
+                if (seen > ViewStores.LATEST_PER_THEME) {
+                    drop.add(key);
+                }
+            }
+        }
+        drop.forEach(latest::delete);
+    }
+
     @Override
     public void process(Record<String, EnrichedArticle> record) {
+        if (!trimmedAll) {
+            trimAll();
+            trimmedAll = true;
+        }
         EnrichedArticle article = record.value();
         if (article == null) {
             return; // tombstones are not part of the enriched topic's contract
@@ -133,19 +160,27 @@ final class ArticleViewsProcessor implements Processor<String, EnrichedArticle, 
         }
     }
 
-    /** Keeps the newest {@link ViewStores#LATEST_PER_THEME} entries of one theme. */
+    /**
+     * Keeps the newest {@link ViewStores#LATEST_PER_THEME} entries of one theme. It runs after every insert, so at
+     * most one entry is over the limit, and it stops there: reading on to the end of the range would step over the
+     * tombstones of every entry trimmed before (they sort after the live ones), a cost that grew with the number of
+     * articles ever seen until RocksDB compacted them away. Anything else over the limit (a smaller limit after an
+     * upgrade) goes at the next start ({@link #trimAll}).
+     */
     private void trim(String theme) {
-        List<String> drop = new ArrayList<>();
+        String drop = null;
         int seen = 0;
         try (KeyValueIterator<String, ArticleSummary> it = latest.range(LatestKey.from(theme), LatestKey.to(theme))) {
-            while (it.hasNext()) {
+            while (drop == null && it.hasNext()) {
                 KeyValue<String, ArticleSummary> kv = it.next();
                 if (++seen > ViewStores.LATEST_PER_THEME) {
-                    drop.add(kv.key);
+                    drop = kv.key;
                 }
             }
         }
-        drop.forEach(latest::delete);
+        if (drop != null) {
+            latest.delete(drop);
+        }
     }
 
     private static void change(WindowStore<String, Long> store, String theme, long start, long delta) {
