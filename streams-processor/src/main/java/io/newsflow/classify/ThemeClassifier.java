@@ -58,13 +58,22 @@ public final class ThemeClassifier {
             "otherThemeMax",        // the highest rules score among the other themes
             "evidenceDensity",      // log1p(positive evidence per 100 article words)
             "topSentenceShare",     // the strongest body sentence's share of the body evidence (1 = one sentence)
-            "marketWords");         // log1p(layout.marketWords per 100 article words): a price or market piece
-    private static final int NF = 18;
+            "marketWords",          // log1p(layout.marketWords per 100 article words): a price or market piece
+            "textScore");           // the model's hashed word/bigram score for the theme (0 without text weights)
+    private static final int NF = 19;
+    /** Index of {@code textScore} in {@link #FEATURES}. */
+    static final int TEXT_SCORE = 18;
+    /** Hashed text features: word unigrams and bigrams hashed into 2^TEXT_BITS buckets (see {@link #textBucket}). */
+    static final int TEXT_BITS = 12;
+    static final int TEXT_DIM = 1 << TEXT_BITS;
 
     private final ThemeRules rules;
     private final ThemeModel model;
     // per theme, the model's weight for each rules term (aligned with termsByTheme), or null
     private final double[][] boundTermWeights;
+    // the model's text weights, interleaved per bucket: textWeights[bucket * nt + theme]; null without text weights
+    private final float[] textWeights;
+    private final double[] textBias;
     private final String[] codes;
     private final ThemeRules.Term[][] termsByTheme;
     // open-addressing table: lower-cased first word -> candidates, longest first
@@ -130,6 +139,21 @@ public final class ThemeClassifier {
                 }
             }
         }
+        float[] tw = null;
+        textBias = new double[nt];
+        for (int t = 0; t < nt && model != null; t++) {
+            ThemeModel.ThemeWeights w = model.get(codes[t]);
+            if (w != null && w.textWeights() != null) {
+                if (tw == null) {
+                    tw = new float[TEXT_DIM * nt];
+                }
+                textBias[t] = w.textBias();
+                for (int b = 0; b < TEXT_DIM; b++) {
+                    tw[b * nt + t] = (float) w.textWeights()[b];
+                }
+            }
+        }
+        textWeights = tw;
         tableMask = cap - 1;
         for (Map.Entry<String, List<Candidate>> e : heads.entrySet()) {
             List<Candidate> list = new ArrayList<>(e.getValue());
@@ -283,14 +307,43 @@ public final class ThemeClassifier {
      * Thread-safe; allocates only per-call scratch.
      */
     public Classification classify(String title, List<String> paragraphs) {
-        return classify(title, paragraphs, null, null);
+        return classify(title, paragraphs, null, null, null);
     }
 
     /** The {@link #FEATURES} of every theme, one row per theme in rules-file order (for training the model). */
     double[][] features(String title, List<String> paragraphs) {
         double[][] out = new double[codes.length][];
-        classify(title, paragraphs, null, out);
+        classify(title, paragraphs, null, out, null);
         return out;
+    }
+
+    /**
+     * The hashed text vector the {@code textScore} feature is computed from, for training: every counted token's
+     * unigram and bigram bucket (title tokens twice; body tokens up to the related-posts tail), and the token count
+     * the vector is scaled by (x[bucket] = occurrences / sqrt(count)).
+     */
+    int[] textBuckets(String title, List<String> paragraphs) {
+        IntList out = new IntList();
+        classify(title, paragraphs, null, new double[codes.length][], out);
+        return Arrays.copyOf(out.data, out.size);
+    }
+
+    /** Unigram bucket of a lower-cased word's hash. */
+    static int textBucket(int h) {
+        return fmix(h) & (TEXT_DIM - 1);
+    }
+
+    /** Bigram bucket of two consecutive words' hashes. */
+    static int textBucket(int h1, int h2) {
+        return fmix(h1 * 0x9E3779B1 + h2 + 0x5bd1e995) & (TEXT_DIM - 1);
+    }
+
+    private static int fmix(int h) {
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        return h ^ (h >>> 16);
     }
 
     /**
@@ -299,12 +352,13 @@ public final class ThemeClassifier {
      */
     public String explain(String title, List<String> paragraphs) {
         StringBuilder sb = new StringBuilder();
-        Classification c = classify(title, paragraphs, sb, null);
+        Classification c = classify(title, paragraphs, sb, null, null);
         sb.append("scores ").append(c.scores()).append('\n');
         return sb.toString();
     }
 
-    private Classification classify(String title, List<String> paragraphs, StringBuilder trace, double[][] featuresOut) {
+    private Classification classify(String title, List<String> paragraphs, StringBuilder trace, double[][] featuresOut,
+                                    IntList textOut) {
         List<String> paras = paragraphs == null ? List.of() : paragraphs;
         Text text = Text.of(title, paras);
         int n = text.count;
@@ -577,6 +631,9 @@ public final class ThemeClassifier {
         if (model != null || featuresOut != null || trace != null) {
             feat = features(termTotals, text, n, tailStart, tailHolder[1], articleTokens, mTheme, mTerm, mTok, contrib, ctxOf, posOf, where,
                     score, ruleAssigned, matched, strong, inTitle, firstStrong);
+            if (textWeights != null || textOut != null) {
+                textScores(text, tailStart, feat, textOut);
+            }
             if (featuresOut != null) {
                 System.arraycopy(feat, 0, featuresOut, 0, nt);
             }
@@ -709,6 +766,51 @@ public final class ThemeClassifier {
             f[17] = Math.log1p(100.0 * marketWords / words);
         }
         return out;
+    }
+
+    /**
+     * One pass over the tokens up to the tail: each token's unigram bucket and, within a paragraph, its bigram
+     * bucket with the next token (title tokens count twice). Sets every theme's textScore feature to
+     * textBias + sum(weights of those buckets) / sqrt(tokens), and lists the buckets in {@code textOut} if given.
+     */
+    private void textScores(Text text, int tailStart, double[][] feat, IntList textOut) {
+        int nt = codes.length;
+        double[] acc = new double[nt];
+        float[] w = textWeights;
+        int stop = Math.min(text.count, tailStart);
+        int tokens = 0;
+        int[] hash = text.hash;
+        int[] seg = text.seg;
+        for (int i = 0; i < stop; i++) {
+            int rep = seg[i] < 0 ? 2 : 1;
+            int b1 = textBucket(hash[i]);
+            int b2 = i + 1 < stop && seg[i + 1] == seg[i] ? textBucket(hash[i], hash[i + 1]) : -1;
+            tokens += rep;
+            if (textOut != null) {
+                for (int r = 0; r < rep; r++) {
+                    textOut.add(b1);
+                    if (b2 >= 0) {
+                        textOut.add(b2);
+                    }
+                }
+            }
+            if (w != null) {
+                int o1 = b1 * nt;
+                int o2 = b2 * nt;
+                for (int t = 0; t < nt; t++) {
+                    acc[t] += rep * (w[o1 + t] + (b2 >= 0 ? w[o2 + t] : 0f));
+                }
+            }
+        }
+        if (textOut != null) {
+            textOut.add(-tokens - 1);   // terminator carrying the token count
+        }
+        double norm = 1.0 / Math.sqrt(Math.max(1, tokens));
+        for (int t = 0; t < nt; t++) {
+            if (w != null && feat[t] != null) {
+                feat[t][TEXT_SCORE] = textBias[t] + acc[t] * norm;
+            }
+        }
     }
 
     private static String featureText(double[] f) {

@@ -28,8 +28,17 @@ final class ThemeModel {
      */
     static final double MIN_RULE_SCORE = 0.25;
 
-    /** One theme's logistic regression: p = sigmoid(bias + Σ w·x); assigned when p ≥ threshold. */
-    record ThemeWeights(double bias, double[] weights, double threshold, Map<String, Double> termWeights) {
+    /**
+     * One theme's logistic regression: p = sigmoid(bias + Σ w·x); assigned when p ≥ threshold. The optional text
+     * weights (one per hashed bucket, {@link ThemeClassifier#TEXT_DIM}, plus a bias) define the {@code textScore}
+     * feature: a hashed word/bigram logistic regression trained separately and stacked (see {@link ThemeModelTrainer}).
+     */
+    record ThemeWeights(double bias, double[] weights, double threshold, Map<String, Double> termWeights,
+                        double textBias, double[] textWeights) {
+        ThemeWeights(double bias, double[] weights, double threshold, Map<String, Double> termWeights) {
+            this(bias, weights, threshold, termWeights, 0.0, null);
+        }
+
         /** x: the base features, then one log1p(evidence) per rules term; termW: those terms' weights, or null. */
         double probability(double[] x, double[] termW) {
             double z = bias;
@@ -74,6 +83,11 @@ final class ThemeModel {
         }
         String version = text(root, "version", source);
         String rulesVersion = text(root, "rulesVersion", source);
+        JsonNode bits = root.get("textBits");
+        if (bits != null && (!bits.canConvertToInt() || bits.asInt() != ThemeClassifier.TEXT_BITS)) {
+            throw new ThemeRulesException(source + ": textBits: " + bits + " does not match this classifier's "
+                    + ThemeClassifier.TEXT_BITS + " (retrain the model)");
+        }
         JsonNode feats = root.get("features");
         if (feats == null || !feats.isArray()) {
             throw new ThemeRulesException(source + ": features: missing (array of feature names)");
@@ -126,7 +140,29 @@ final class ThemeModel {
                     termWeights.put(te.getKey(), te.getValue().doubleValue());
                 }
             }
-            out.put(e.getKey(), new ThemeWeights(bias, weights, threshold, Map.copyOf(termWeights)));
+            double textBias = 0;
+            double[] tws = null;
+            JsonNode text = t.get("text");
+            if (text != null) {
+                String tp = p + ".text";
+                if (!text.isObject()) {
+                    throw new ThemeRulesException(source + ": " + tp + ": must be an object {bias, weights}");
+                }
+                textBias = number(text, "bias", source, tp);
+                JsonNode ws = text.get("weights");
+                if (ws == null || !ws.isArray() || ws.size() != ThemeClassifier.TEXT_DIM) {
+                    throw new ThemeRulesException(source + ": " + tp + ".weights: must be an array of "
+                            + ThemeClassifier.TEXT_DIM + " numbers (one per hashed bucket)");
+                }
+                tws = new double[ws.size()];
+                for (int i = 0; i < tws.length; i++) {
+                    if (!ws.get(i).isNumber()) {
+                        throw new ThemeRulesException(source + ": " + tp + ".weights[" + i + "]: must be a number");
+                    }
+                    tws[i] = ws.get(i).doubleValue();
+                }
+            }
+            out.put(e.getKey(), new ThemeWeights(bias, weights, threshold, Map.copyOf(termWeights), textBias, tws));
         }
         return new ThemeModel(version, rulesVersion, out);
     }
@@ -138,6 +174,7 @@ final class ThemeModel {
         root.put("version", version);
         root.put("rulesVersion", rulesVersion);
         root.put("description", description);
+        root.put("textBits", ThemeClassifier.TEXT_BITS);
         ArrayNode f = root.putArray("features");
         ThemeClassifier.FEATURES.forEach(f::add);
         ObjectNode th = root.putObject("themes");
@@ -149,6 +186,14 @@ final class ThemeModel {
             for (double d : e.getValue().weights()) {
                 w.add(round(d));
             }
+            if (e.getValue().textWeights() != null) {
+                ObjectNode tx = t.putObject("text");
+                tx.put("bias", round(e.getValue().textBias()));
+                ArrayNode ws = tx.putArray("weights");
+                for (double v : e.getValue().textWeights()) {
+                    ws.add(Math.round(v * 1e4) / 1e4);
+                }
+            }
             if (!e.getValue().termWeights().isEmpty()) {
                 ObjectNode tw = t.putObject("termWeights");
                 e.getValue().termWeights().forEach((k, v) -> {
@@ -159,7 +204,10 @@ final class ThemeModel {
             }
         }
         try {
-            return m.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+            // arrays on one line: the text weights are thousands of numbers
+            com.fasterxml.jackson.core.util.DefaultPrettyPrinter pp = new com.fasterxml.jackson.core.util.DefaultPrettyPrinter()
+                    .withArrayIndenter(com.fasterxml.jackson.core.util.DefaultPrettyPrinter.FixedSpaceIndenter.instance);
+            return m.writer(pp).writeValueAsString(root) + "\n";
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

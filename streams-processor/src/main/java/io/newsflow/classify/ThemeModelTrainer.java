@@ -45,12 +45,48 @@ final class ThemeModelTrainer {
     static boolean useTerms;
     /** L2 penalty on the per-term columns, relative to lambda (--term-lambda-factor). */
     static double termLambdaFactor = 1.0;
+    /** Whether the stacked hashed-text feature (textScore) is trained (--no-text turns it off). */
+    static boolean useText = true;
+    /** L2 penalty of the hashed-text logistic regression, per example-averaged log loss (--text-lambda). */
+    static double textLambda = 0.001;
+    /** Folds for the out-of-fold text scores the decision layer is fitted on. */
+    static final int TEXT_FOLDS = 5;
 
     private ThemeModelTrainer() {
     }
 
-    /** One labelled article: its features per theme (rules only), its gold themes, its fold group. */
-    record Example(String id, String group, double[][] x, Set<String> gold, Set<String> rules) {
+    /**
+     * One labelled article: its features per theme (rules only), its gold themes, its fold group, and its hashed
+     * text vector (sparse: bucket ids, values = occurrences / sqrt(tokens); see ThemeClassifier#textBuckets).
+     */
+    record Example(String id, String group, double[][] x, Set<String> gold, Set<String> rules, int[] tIdx, float[] tVal) {
+        /** The same article with one theme's feature row replaced (rows are not shared with the original). */
+        Example withRow(int t, double[] row) {
+            double[][] nx = x.clone();
+            nx[t] = row;
+            return new Example(id, group, nx, gold, rules, tIdx, tVal);
+        }
+    }
+
+    /** Aggregates ThemeClassifier#textBuckets output into a sorted sparse vector. */
+    static Object[] sparseText(int[] buckets) {
+        int tokens = buckets.length == 0 ? 1 : -buckets[buckets.length - 1] - 1;
+        int[] b = Arrays.copyOf(buckets, Math.max(0, buckets.length - 1));
+        Arrays.sort(b);
+        int[] idx = new int[b.length];
+        float[] val = new float[b.length];
+        int k = -1;
+        for (int i = 0; i < b.length; i++) {
+            if (k < 0 || idx[k] != b[i]) {
+                idx[++k] = b[i];
+            }
+            val[k] += 1;
+        }
+        double norm = 1.0 / Math.sqrt(Math.max(1, tokens));
+        for (int i = 0; i <= k; i++) {
+            val[i] = (float) (val[i] * norm);
+        }
+        return new Object[]{Arrays.copyOf(idx, k + 1), Arrays.copyOf(val, k + 1)};
     }
 
     static List<Example> examples(ThemeClassifier rulesOnly, Map<String, Article> articles, Map<String, Set<String>> labels) {
@@ -76,7 +112,8 @@ final class ThemeModelTrainer {
                     rules.add(codes.get(t));
                 }
             }
-            out.add(new Example(e.getKey(), group(a.title()), x, e.getValue(), rules));
+            Object[] sp = sparseText(rulesOnly.textBuckets(a.title(), a.paragraphs()));
+            out.add(new Example(e.getKey(), group(a.title()), x, e.getValue(), rules, (int[]) sp[0], (float[]) sp[1]));
         }
         return out;
     }
@@ -92,8 +129,33 @@ final class ThemeModelTrainer {
 
     // ------------------------------------------------------------------------------------------ logistic regression
 
-    /** A fitted model in standardised space plus the standardisation, and the threshold. */
-    record Fit(double[] mean, double[] std, double[] w, double bias, double threshold) {
+    /** A hashed-text logistic regression: z = bias + Σ w[bucket]·x[bucket]. */
+    record TextFit(double bias, double[] w) {
+        double z(Example e) {
+            double z = bias;
+            for (int i = 0; i < e.tIdx().length; i++) {
+                z += w[e.tIdx()[i]] * e.tVal()[i];
+            }
+            return z;
+        }
+    }
+
+    /** A fitted model in standardised space plus the standardisation, the threshold and the stacked text model. */
+    record Fit(double[] mean, double[] std, double[] w, double bias, double threshold, TextFit text) {
+        Fit(double[] mean, double[] std, double[] w, double bias, double threshold) {
+            this(mean, std, w, bias, threshold, null);
+        }
+
+        /** The article's feature row for theme t, with the text score filled in from this fit's text model. */
+        double[] row(Example e, int t) {
+            if (text == null) {
+                return e.x()[t];
+            }
+            double[] x = e.x()[t].clone();
+            x[ThemeClassifier.TEXT_SCORE] = text.z(e);
+            return x;
+        }
+
         double p(double[] x) {
             double z = bias;
             for (int i = 0; i < w.length; i++) {
@@ -117,7 +179,10 @@ final class ThemeModelTrainer {
                     tw.put(termLabels.get(i - nf), v);
                 }
             }
-            return new ThemeModel.ThemeWeights(b, rw, threshold, tw);
+            if (text == null) {
+                return new ThemeModel.ThemeWeights(b, rw, threshold, tw);
+            }
+            return new ThemeModel.ThemeWeights(b, rw, threshold, tw, text.bias(), text.w().clone());
         }
     }
 
@@ -191,6 +256,136 @@ final class ThemeModelTrainer {
         return new Fit(mean, std, Arrays.copyOfRange(beta, 1, d + 1), beta[0], 0.5);
     }
 
+    /**
+     * L2-regularised logistic regression over the hashed text vectors, fitted by L-BFGS:
+     * minimises mean log loss + textLambda/2 · |w|² (bias not penalised).
+     */
+    static TextFit fitText(List<Example> ex, String code) {
+        int d = ThemeClassifier.TEXT_DIM;
+        int n = ex.size();
+        boolean[] y = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = ex.get(i).gold().contains(code);
+        }
+        double[] w = new double[d + 1];
+        double[] g = new double[d + 1];
+        double f = textLoss(ex, y, w, g);
+        int m = 8;
+        java.util.ArrayDeque<double[]> sk = new java.util.ArrayDeque<>();
+        java.util.ArrayDeque<double[]> yk = new java.util.ArrayDeque<>();
+        for (int it = 0; it < 100; it++) {
+            // two-loop recursion: q ≈ H⁻¹ g (newest pair first on the way down)
+            double[] q = g.clone();
+            double[][] ss = sk.toArray(new double[0][]);
+            double[][] ys = yk.toArray(new double[0][]);
+            int k = ss.length;
+            double[] alpha = new double[k];
+            for (int j = k - 1; j >= 0; j--) {
+                alpha[j] = dot(ss[j], q) / dot(ys[j], ss[j]);
+                axpy(-alpha[j], ys[j], q);
+            }
+            if (k > 0) {
+                double gamma = dot(ss[k - 1], ys[k - 1]) / dot(ys[k - 1], ys[k - 1]);
+                for (int i = 0; i <= d; i++) {
+                    q[i] *= gamma;
+                }
+            } else {
+                double gn = Math.sqrt(dot(g, g));
+                for (int i = 0; i <= d; i++) {
+                    q[i] /= Math.max(gn, 1e-12);
+                }
+            }
+            for (int j = 0; j < k; j++) {
+                double beta = dot(ys[j], q) / dot(ys[j], ss[j]);
+                axpy(alpha[j] - beta, ss[j], q);
+            }
+            double gq = dot(g, q);
+            if (gq <= 0) {   // not a descent direction: restart from the scaled gradient
+                sk.clear();
+                yk.clear();
+                q = g.clone();
+                gq = dot(g, q);
+            }
+            double step = 1.0;
+            double[] wn = new double[d + 1];
+            double[] gn = new double[d + 1];
+            double fn;
+            while (true) {
+                for (int i = 0; i <= d; i++) {
+                    wn[i] = w[i] - step * q[i];
+                }
+                fn = textLoss(ex, y, wn, gn);
+                if (fn <= f - 1e-4 * step * gq || step < 1e-10) {
+                    break;
+                }
+                step *= 0.5;
+            }
+            double[] s1 = new double[d + 1];
+            double[] y1 = new double[d + 1];
+            for (int i = 0; i <= d; i++) {
+                s1[i] = wn[i] - w[i];
+                y1[i] = gn[i] - g[i];
+            }
+            double df = f - fn;
+            w = wn;
+            g = gn;
+            f = fn;
+            if (dot(s1, y1) > 1e-12) {
+                sk.addLast(s1);
+                yk.addLast(y1);
+                if (sk.size() > m) {
+                    sk.removeFirst();
+                    yk.removeFirst();
+                }
+            }
+            if (df < 1e-7 * Math.max(1, Math.abs(f))) {
+                break;
+            }
+        }
+        return new TextFit(w[d], Arrays.copyOf(w, d));
+    }
+
+    private static double textLoss(List<Example> ex, boolean[] y, double[] w, double[] g) {
+        int d = ThemeClassifier.TEXT_DIM;
+        int n = ex.size();
+        double f = 0;
+        for (int i = 0; i < d; i++) {
+            f += 0.5 * textLambda * w[i] * w[i];
+            g[i] = textLambda * w[i];
+        }
+        g[d] = 0;
+        for (int r = 0; r < n; r++) {
+            Example e = ex.get(r);
+            double z = w[d];
+            for (int i = 0; i < e.tIdx().length; i++) {
+                z += w[e.tIdx()[i]] * e.tVal()[i];
+            }
+            double sp = z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+            f += (sp - (y[r] ? z : 0)) / n;
+            double p = 1 / (1 + Math.exp(-z));
+            double res = (p - (y[r] ? 1 : 0)) / n;
+            for (int i = 0; i < e.tIdx().length; i++) {
+                g[e.tIdx()[i]] += res * e.tVal()[i];
+            }
+            g[d] += res;
+        }
+        return f;
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    private static void axpy(double a, double[] x, double[] y) {
+        for (int i = 0; i < x.length; i++) {
+            y[i] += a * x[i];
+        }
+    }
+
     private static double[] solve(double[][] a0, double[] b0) {
         int n = b0.length;
         double[][] a = new double[n][];
@@ -229,7 +424,35 @@ final class ThemeModelTrainer {
     // ------------------------------------------------------------------------------------------ training
 
     /** Trains one theme on {@code train}: inner grouped CV picks the threshold, then a fit on all of train. */
-    static Fit trainTheme(List<Example> train, int t, String code, double lambda, long seed) {
+    static Fit trainTheme(List<Example> train0, int t, String code, double lambda, long seed) {
+        TextFit text = null;
+        List<Example> train = train0;
+        if (useText) {
+            // out-of-fold text scores: the decision layer must see text scores of articles the text model did not train on
+            int[] tf = folds(train0, TEXT_FOLDS, seed + 7919, code);
+            double[] oofText = new double[train0.size()];
+            for (int f = 0; f < TEXT_FOLDS; f++) {
+                List<Example> tr = new ArrayList<>();
+                for (int i = 0; i < train0.size(); i++) {
+                    if (tf[i] != f) {
+                        tr.add(train0.get(i));
+                    }
+                }
+                TextFit fit = fitText(tr, code);
+                for (int i = 0; i < train0.size(); i++) {
+                    if (tf[i] == f) {
+                        oofText[i] = fit.z(train0.get(i));
+                    }
+                }
+            }
+            train = new ArrayList<>(train0.size());
+            for (int i = 0; i < train0.size(); i++) {
+                double[] row = train0.get(i).x()[t].clone();
+                row[ThemeClassifier.TEXT_SCORE] = oofText[i];
+                train.add(train0.get(i).withRow(t, row));
+            }
+            text = fitText(train0, code);
+        }
         int inner = 4;
         int[] folds = folds(train, inner, seed, code);
         double[] oof = new double[train.size()];
@@ -259,7 +482,7 @@ final class ThemeModelTrainer {
             }
         }
         Fit all = fitTheme(train, t, code, lambda);
-        return new Fit(all.mean(), all.std(), all.w(), all.bias(), bestT);
+        return new Fit(all.mean(), all.std(), all.w(), all.bias(), bestT, text);
     }
 
     private static double f1At(List<Example> ex, double[] p, String code, int t, double th) {
@@ -429,7 +652,7 @@ final class ThemeModelTrainer {
         for (int t = 0; t < codes.size(); t++) {
             Fit w = m.get(codes.get(t));
             boolean yes = w == null ? e.rules().contains(codes.get(t))
-                    : hasEvidence(e, t) && w.p(e.x()[t]) >= w.threshold();
+                    : hasEvidence(e, t) && w.p(w.row(e, t)) >= w.threshold();
             if (yes) {
                 out.add(codes.get(t));
             }
@@ -522,6 +745,8 @@ final class ThemeModelTrainer {
                     dropped = d;
                 }
                 case "--terms" -> useTerms = true;
+                case "--no-text" -> useText = false;
+                case "--text-lambda" -> textLambda = Double.parseDouble(args[++i]);
                 case "--term-lambda-factor" -> termLambdaFactor = Double.parseDouble(args[++i]);
                 case "--errors" -> {
                     errors = true;

@@ -235,4 +235,58 @@ class ThemeRulesFileTest {
         ThemeRulesException bad = assertThrows(ThemeRulesException.class, () -> ThemeClassifier.fromFile(f));
         assertTrue(bad.getMessage().contains("themes.CRYPTO_BAN.termWeights.ban"), bad.getMessage());
     }
+
+    @Test
+    void textWeightsInTheModelSetTheTextScoreAndABadTextBlockNamesTheKey() throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = shippedRules(mapper);
+        root.put("model", "text-model.json");
+        Path f = dir.resolve("text.json");
+        mapper.writeValue(f.toFile(), root);
+        String shipped;
+        try (InputStream in = ThemeClassifier.class.getResourceAsStream("/theme-model.json")) {
+            shipped = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String title = "China bans bitcoin mining";
+        List<String> body = List.of("China's central bank banned bitcoin mining and crypto trading on Friday, extending its crackdown.",
+                "The ban covers all exchanges, the People's Bank of China said.");
+        // the shipped model's textScore is bias + sum of bucket weights / sqrt(tokens), over ThemeClassifier#textBuckets
+        ThemeClassifier shippedC = ThemeClassifier.defaults();
+        int ban = shippedC.themeCodes().indexOf("CRYPTO_BAN");
+        double got = shippedC.features(title, body)[ban][ThemeClassifier.TEXT_SCORE];
+        ObjectNode model = (ObjectNode) mapper.readTree(shipped);
+        ObjectNode text = (ObjectNode) model.get("themes").get("CRYPTO_BAN").get("text");
+        int[] buckets = shippedC.textBuckets(title, body);
+        int tokens = -buckets[buckets.length - 1] - 1;
+        double sum = 0;
+        for (int k = 0; k < buckets.length - 1; k++) {
+            sum += (float) text.get("weights").get(buckets[k]).doubleValue();
+        }
+        assertEquals(text.get("bias").doubleValue() + sum / Math.sqrt(tokens), got, 1e-5);
+        assertTrue(got != 0.0);
+        // the trainer's sparse vector gives the same score
+        Object[] sp = ThemeModelTrainer.sparseText(buckets);
+        double[] w = new double[ThemeClassifier.TEXT_DIM];
+        for (int b = 0; b < w.length; b++) {
+            w[b] = (float) text.get("weights").get(b).doubleValue();
+        }
+        ThemeModelTrainer.Example ex = new ThemeModelTrainer.Example("x", "x", new double[0][], java.util.Set.of(),
+                java.util.Set.of(), (int[]) sp[0], (float[]) sp[1]);
+        assertEquals(got, new ThemeModelTrainer.TextFit(text.get("bias").doubleValue(), w).z(ex), 1e-4);
+        // a strongly negative text bias pulls the theme's probability down: the text weights are applied
+        text.put("bias", -500.0);
+        mapper.writeValue(dir.resolve("text-model.json").toFile(), model);
+        Classification r = ThemeClassifier.fromFile(f).classify(title, body);
+        assertTrue(r.scores().get("CRYPTO_BAN") < shippedC.classify(title, body).scores().get("CRYPTO_BAN"), r.scores().toString());
+        // the wrong number of text weights, or a model trained with another bucket count, names the key
+        text.putArray("weights").add(1.0);
+        mapper.writeValue(dir.resolve("text-model.json").toFile(), model);
+        ThemeRulesException bad = assertThrows(ThemeRulesException.class, () -> ThemeClassifier.fromFile(f));
+        assertTrue(bad.getMessage().contains("themes.CRYPTO_BAN.text.weights"), bad.getMessage());
+        ObjectNode other = (ObjectNode) mapper.readTree(shipped);
+        other.put("textBits", ThemeClassifier.TEXT_BITS + 1);
+        mapper.writeValue(dir.resolve("text-model.json").toFile(), other);
+        ThemeRulesException bits = assertThrows(ThemeRulesException.class, () -> ThemeClassifier.fromFile(f));
+        assertTrue(bits.getMessage().contains("textBits"), bits.getMessage());
+    }
 }
