@@ -25,19 +25,20 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class ClassifierEvaluationTest {
 
     private static final ThemeClassifier DEFAULTS = ThemeClassifier.defaults();
-    /** Shipped rules + model on every label file (the model was trained on them: an in-sample figure, 0.887; lowest theme 0.845). */
+    /** Shipped rules + model on every label file (the model was trained on them: an in-sample figure, 0.882; lowest theme 0.838). */
     private static final double ALL_LABELS_MACRO_F1_FLOOR = 0.87;
     private static final double PER_THEME_F1_FLOOR = 0.83;
     /**
      * Out-of-sample: 5-fold grouped CV of the learned layer (rules features + stacked hashed-text score) over every
-     * label file, heldout-2 included since session 4 (788 articles). Measured: repeat 1 0.829, lowest theme
-     * BLOCKCHAIN_PLATFORM 0.773; 5 repeats 0.832 mean (sd 0.010). The session-3 method (no text score) measures 0.810 on
-     * repeat 1 and 0.815 over 5 repeats on the same 788 articles, so this floor fails it.
+     * label file, heldout-3 included since session 5 (1,023 articles). Measured with rules 2026.12-5: repeat 1 0.823,
+     * lowest theme BLOCKCHAIN_PLATFORM 0.769; 5 repeats 0.819 mean (sd 0.003). The session-4 rules (2026.11-3) measure
+     * 0.816 on repeat 1 and 0.814 over 5 repeats on the same 1,023 articles, so this floor fails them. (On the 788
+     * session-4 labels the floor was also 0.82; the figure fell because heldout-3 is harder, not because the floor moved.)
      */
     private static final double CV_MACRO_F1_FLOOR = 0.82;
     private static final double CV_PER_THEME_F1_FLOOR = 0.76;
     static final String[] LABEL_FILES = {"seeds.tsv", "reuters-bitcoin-dev.tsv", "crypto-news-2025-dev.tsv",
-            "heldout-1.tsv", "extra-a.tsv", "heldout-2.tsv"};
+            "heldout-1.tsv", "extra-a.tsv", "heldout-2.tsv", "heldout-3.tsv"};
 
     private static Set<String> known() {
         return new LinkedHashSet<>(DEFAULTS.themeCodes());
