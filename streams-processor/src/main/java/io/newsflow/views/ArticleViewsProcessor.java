@@ -17,8 +17,10 @@ import org.apache.kafka.streams.state.WindowStore;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -37,6 +39,10 @@ final class ArticleViewsProcessor implements Processor<String, EnrichedArticle, 
     private WindowStore<String, Long> hourly;
     private WindowStore<String, Long> daily;
     private boolean trimmedAll;
+    /** Inserts per theme since its last trim; in memory only, {@link #trimAll} bounds the list after a restart. */
+    private final Map<String, Integer> insertsSinceTrim = new HashMap<>();
+
+    static final int TRIM_EVERY = 32;
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
@@ -49,8 +55,8 @@ final class ArticleViewsProcessor implements Processor<String, EnrichedArticle, 
     }
 
     /**
-     * Once per start, at the first record (store writes need a record context, which init has not), the full trim that
-     * {@link #trim} leaves out: at most the limit per theme, whatever came before.
+     * Once per start, at the first record (store writes need a record context, which init has not): at most the limit
+     * per theme, whatever came before.
      */
     private void trimAll() {
         List<String> drop = new ArrayList<>();
@@ -116,7 +122,7 @@ final class ArticleViewsProcessor implements Processor<String, EnrichedArticle, 
         ArticleSummary summary = ArticleSummary.of(article, articleTime, arrivedAt);
         for (String theme : listedUnder(article)) {
             latest.put(LatestKey.of(theme, arrivedAt, id), summary);
-            trim(theme);
+            maybeTrim(theme);
         }
         articles.put(id, new ArticleView(articleTime, timeSource, arrivedAt, hourlyWindow, dailyWindow, article));
     }
@@ -161,26 +167,28 @@ final class ArticleViewsProcessor implements Processor<String, EnrichedArticle, 
     }
 
     /**
-     * Keeps the newest {@link ViewStores#LATEST_PER_THEME} entries of one theme. It runs after every insert, so at
-     * most one entry is over the limit, and it stops there: reading on to the end of the range would step over the
-     * tombstones of every entry trimmed before (they sort after the live ones), a cost that grew with the number of
-     * articles ever seen until RocksDB compacted them away. Anything else over the limit (a smaller limit after an
-     * upgrade) goes at the next start ({@link #trimAll}).
+     * Keeps the newest {@link ViewStores#LATEST_PER_THEME} entries of one theme, and more precisely at most
+     * {@link #TRIM_EVERY} more: readers take the first {@code LATEST_PER_THEME}. Reading a range to its end steps
+     * over the tombstones of every entry trimmed before (they sort after the live ones, and the iterator reads one
+     * past the last live entry), a cost that grows with the articles seen until RocksDB compacts them away, so the
+     * trim runs once per {@code TRIM_EVERY} inserts of a theme instead of after each (measured: docs/PERFORMANCE.md).
      */
-    private void trim(String theme) {
-        String drop = null;
+    private void maybeTrim(String theme) {
+        if (insertsSinceTrim.merge(theme, 1, Integer::sum) < TRIM_EVERY) {
+            return;
+        }
+        insertsSinceTrim.put(theme, 0);
+        List<String> drop = new ArrayList<>();
         int seen = 0;
         try (KeyValueIterator<String, ArticleSummary> it = latest.range(LatestKey.from(theme), LatestKey.to(theme))) {
-            while (drop == null && it.hasNext()) {
+            while (it.hasNext()) {
                 KeyValue<String, ArticleSummary> kv = it.next();
                 if (++seen > ViewStores.LATEST_PER_THEME) {
-                    drop = kv.key;
+                    drop.add(kv.key);
                 }
             }
         }
-        if (drop != null) {
-            latest.delete(drop);
-        }
+        drop.forEach(latest::delete);
     }
 
     private static void change(WindowStore<String, Long> store, String theme, long start, long delta) {

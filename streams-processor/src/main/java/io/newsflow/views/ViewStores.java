@@ -28,7 +28,7 @@ public final class ViewStores {
 
     /** Latest version of each article by id (KV, article id → {@link ArticleView}). */
     public static final String ARTICLES = "views-articles";
-    /** Latest articles per theme (KV, {@link LatestKey} → {@link ArticleSummary}), at most {@link #LATEST_PER_THEME}. */
+    /** Latest articles per theme (KV, {@link LatestKey} → {@link ArticleSummary}): readers take the newest {@link #LATEST_PER_THEME}; trimmed in batches, so up to 31 more are stored. */
     public static final String LATEST = "views-latest";
     /** Article counts per theme in hourly windows (window store, theme → count). */
     public static final String COUNTS_HOURLY = "views-counts-hourly";
