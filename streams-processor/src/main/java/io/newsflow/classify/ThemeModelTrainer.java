@@ -423,6 +423,17 @@ final class ThemeModelTrainer {
 
     // ------------------------------------------------------------------------------------------ training
 
+    /** The examples whose fold is not {@code f}: the training part of fold {@code f}. */
+    private static List<Example> outsideFold(List<Example> all, int[] folds, int f) {
+        List<Example> out = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            if (folds[i] != f) {
+                out.add(all.get(i));
+            }
+        }
+        return out;
+    }
+
     /** Trains one theme on {@code train}: inner grouped CV picks the threshold, then a fit on all of train. */
     static Fit trainTheme(List<Example> train0, int t, String code, double lambda, long seed) {
         TextFit text = null;
@@ -432,13 +443,7 @@ final class ThemeModelTrainer {
             int[] tf = folds(train0, TEXT_FOLDS, seed + 7919, code);
             double[] oofText = new double[train0.size()];
             for (int f = 0; f < TEXT_FOLDS; f++) {
-                List<Example> tr = new ArrayList<>();
-                for (int i = 0; i < train0.size(); i++) {
-                    if (tf[i] != f) {
-                        tr.add(train0.get(i));
-                    }
-                }
-                TextFit fit = fitText(tr, code);
+                TextFit fit = fitText(outsideFold(train0, tf, f), code);
                 for (int i = 0; i < train0.size(); i++) {
                     if (tf[i] == f) {
                         oofText[i] = fit.z(train0.get(i));
@@ -457,13 +462,7 @@ final class ThemeModelTrainer {
         int[] folds = folds(train, inner, seed, code);
         double[] oof = new double[train.size()];
         for (int f = 0; f < inner; f++) {
-            List<Example> tr = new ArrayList<>();
-            for (int i = 0; i < train.size(); i++) {
-                if (folds[i] != f) {
-                    tr.add(train.get(i));
-                }
-            }
-            Fit fit = fitTheme(tr, t, code, lambda);
+            Fit fit = fitTheme(outsideFold(train, folds, f), t, code, lambda);
             for (int i = 0; i < train.size(); i++) {
                 if (folds[i] == f) {
                     oof[i] = fit.p(train.get(i).x()[t]);

@@ -151,10 +151,30 @@ class ThemeRulesFileTest {
 
     // ------------------------------------------------------------------ the learned layer
 
+    private static final String BAN_TITLE = "China bans bitcoin mining";
+    private static final List<String> BAN_BODY = List.of(
+            "China's central bank banned bitcoin mining and crypto trading on Friday, extending its crackdown.",
+            "The ban covers all exchanges, the People's Bank of China said.");
+
     private static ObjectNode shippedRules(ObjectMapper mapper) throws Exception {
         try (InputStream in = ThemeClassifier.class.getResourceAsStream("/themes.json")) {
             return (ObjectNode) mapper.readTree(in);
         }
+    }
+
+    private static String shippedModelText() throws Exception {
+        try (InputStream in = ThemeClassifier.class.getResourceAsStream("/theme-model.json")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Writes the shipped rules, pointing at {@code modelName} beside them, as {@code rulesName}; returns its path. */
+    private Path shippedRulesWithModel(ObjectMapper mapper, String rulesName, String modelName) throws Exception {
+        ObjectNode root = shippedRules(mapper);
+        root.put("model", modelName);
+        Path f = dir.resolve(rulesName);
+        mapper.writeValue(f.toFile(), root);
+        return f;
     }
 
     @Test
@@ -162,9 +182,7 @@ class ThemeRulesFileTest {
         ThemeClassifier c = ThemeClassifier.defaults();
         assertTrue(c.model() != null, c.describe());
         assertTrue(c.describe().contains("model"), c.describe());
-        Classification r = c.classify("China bans bitcoin mining",
-                List.of("China's central bank banned bitcoin mining and crypto trading on Friday, extending its crackdown.",
-                        "The ban covers all exchanges, the People's Bank of China said."));
+        Classification r = c.classify(BAN_TITLE, BAN_BODY);
         assertEquals("CRYPTO_BAN", r.primaryTheme(), r.scores().toString());
         String explained = c.explain("China bans bitcoin mining", List.of("The ban covers all exchanges."));
         assertTrue(explained.contains("sentenceShare=") && explained.contains("model p="), explained);
@@ -177,18 +195,12 @@ class ThemeRulesFileTest {
     @Test
     void aModelFileBesideTheRulesIsUsedAndABadOneNamesTheKey() throws Exception {
         ObjectMapper mapper = new ObjectMapper();
-        ObjectNode root = shippedRules(mapper);
-        root.put("model", "my-model.json");
-        Path f = dir.resolve("with-model.json");
-        mapper.writeValue(f.toFile(), root);
+        Path f = shippedRulesWithModel(mapper, "with-model.json", "my-model.json");
         // not beside the rules and not on the classpath: fail, naming the key
         ThemeRulesException missing = assertThrows(ThemeRulesException.class, () -> ThemeClassifier.fromFile(f));
         assertTrue(missing.getMessage().contains("model"), missing.getMessage());
         // a model with the wrong number of weights names the theme and key
-        String shipped;
-        try (InputStream in = ThemeClassifier.class.getResourceAsStream("/theme-model.json")) {
-            shipped = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        String shipped = shippedModelText();
         ObjectNode model = (ObjectNode) mapper.readTree(shipped);
         ((ObjectNode) model.get("themes").get("AI")).putArray("weights").add(1.0);
         mapper.writeValue(dir.resolve("my-model.json").toFile(), model);
@@ -214,18 +226,10 @@ class ThemeRulesFileTest {
     @Test
     void perTermWeightsInTheModelAreApplied() throws Exception {
         ObjectMapper mapper = new ObjectMapper();
-        ObjectNode root = shippedRules(mapper);
-        root.put("model", "terms-model.json");
-        Path f = dir.resolve("terms.json");
-        mapper.writeValue(f.toFile(), root);
-        String shipped;
-        try (InputStream in = ThemeClassifier.class.getResourceAsStream("/theme-model.json")) {
-            shipped = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        String title = "China bans bitcoin mining";
-        List<String> body = List.of("China's central bank banned bitcoin mining and crypto trading on Friday, extending its crackdown.",
-                "The ban covers all exchanges, the People's Bank of China said.");
-        ObjectNode model = (ObjectNode) mapper.readTree(shipped);
+        Path f = shippedRulesWithModel(mapper, "terms.json", "terms-model.json");
+        String title = BAN_TITLE;
+        List<String> body = BAN_BODY;
+        ObjectNode model = (ObjectNode) mapper.readTree(shippedModelText());
         ((ObjectNode) model.get("themes").get("CRYPTO_BAN")).putObject("termWeights").put("ban", -50.0);
         mapper.writeValue(dir.resolve("terms-model.json").toFile(), model);
         Classification r = ThemeClassifier.fromFile(f).classify(title, body);
@@ -239,17 +243,10 @@ class ThemeRulesFileTest {
     @Test
     void textWeightsInTheModelSetTheTextScoreAndABadTextBlockNamesTheKey() throws Exception {
         ObjectMapper mapper = new ObjectMapper();
-        ObjectNode root = shippedRules(mapper);
-        root.put("model", "text-model.json");
-        Path f = dir.resolve("text.json");
-        mapper.writeValue(f.toFile(), root);
-        String shipped;
-        try (InputStream in = ThemeClassifier.class.getResourceAsStream("/theme-model.json")) {
-            shipped = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        String title = "China bans bitcoin mining";
-        List<String> body = List.of("China's central bank banned bitcoin mining and crypto trading on Friday, extending its crackdown.",
-                "The ban covers all exchanges, the People's Bank of China said.");
+        Path f = shippedRulesWithModel(mapper, "text.json", "text-model.json");
+        String shipped = shippedModelText();
+        String title = BAN_TITLE;
+        List<String> body = BAN_BODY;
         // the shipped model's textScore is bias + sum of bucket weights / sqrt(tokens), over ThemeClassifier#textBuckets
         ThemeClassifier shippedC = ThemeClassifier.defaults();
         int ban = shippedC.themeCodes().indexOf("CRYPTO_BAN");
