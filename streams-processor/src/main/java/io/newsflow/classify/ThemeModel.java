@@ -1,5 +1,6 @@
 package io.newsflow.classify;
 
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -205,8 +206,8 @@ final class ThemeModel {
         }
         try {
             // arrays on one line: the text weights are thousands of numbers
-            com.fasterxml.jackson.core.util.DefaultPrettyPrinter pp = new com.fasterxml.jackson.core.util.DefaultPrettyPrinter()
-                    .withArrayIndenter(com.fasterxml.jackson.core.util.DefaultPrettyPrinter.FixedSpaceIndenter.instance);
+            DefaultPrettyPrinter pp = new DefaultPrettyPrinter()
+                    .withArrayIndenter(DefaultPrettyPrinter.FixedSpaceIndenter.instance);
             return m.writer(pp).writeValueAsString(root) + "\n";
         } catch (IOException e) {
             throw new IllegalStateException(e);

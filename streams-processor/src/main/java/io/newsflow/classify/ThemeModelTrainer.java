@@ -59,17 +59,29 @@ final class ThemeModelTrainer {
      * One labelled article: its features per theme (rules only), its gold themes, its fold group, and its hashed
      * text vector (sparse: bucket ids, values = occurrences / sqrt(tokens); see ThemeClassifier#textBuckets).
      */
-    record Example(String id, String group, double[][] x, Set<String> gold, Set<String> rules, int[] tIdx, float[] tVal) {
+    record Example(String id, String group, double[][] x, Set<String> gold, Set<String> rules, SparseText text) {
         /** The same article with one theme's feature row replaced (rows are not shared with the original). */
         Example withRow(int t, double[] row) {
             double[][] nx = x.clone();
             nx[t] = row;
-            return new Example(id, group, nx, gold, rules, tIdx, tVal);
+            return new Example(id, group, nx, gold, rules, text);
+        }
+    }
+
+    /** A sparse hashed text vector: bucket ids, ascending, and their values. */
+    record SparseText(int[] idx, float[] val) {
+        /** bias + Σ w[bucket]·value. */
+        double z(double[] w, double bias) {
+            double z = bias;
+            for (int i = 0; i < idx.length; i++) {
+                z += w[idx[i]] * val[i];
+            }
+            return z;
         }
     }
 
     /** Aggregates ThemeClassifier#textBuckets output into a sorted sparse vector. */
-    static Object[] sparseText(int[] buckets) {
+    static SparseText sparseText(int[] buckets) {
         int tokens = buckets.length == 0 ? 1 : -buckets[buckets.length - 1] - 1;
         int[] b = Arrays.copyOf(buckets, Math.max(0, buckets.length - 1));
         Arrays.sort(b);
@@ -86,7 +98,7 @@ final class ThemeModelTrainer {
         for (int i = 0; i <= k; i++) {
             val[i] = (float) (val[i] * norm);
         }
-        return new Object[]{Arrays.copyOf(idx, k + 1), Arrays.copyOf(val, k + 1)};
+        return new SparseText(Arrays.copyOf(idx, k + 1), Arrays.copyOf(val, k + 1));
     }
 
     static List<Example> examples(ThemeClassifier rulesOnly, Map<String, Article> articles, Map<String, Set<String>> labels) {
@@ -112,8 +124,8 @@ final class ThemeModelTrainer {
                     rules.add(codes.get(t));
                 }
             }
-            Object[] sp = sparseText(rulesOnly.textBuckets(a.title(), a.paragraphs()));
-            out.add(new Example(e.getKey(), group(a.title()), x, e.getValue(), rules, (int[]) sp[0], (float[]) sp[1]));
+            out.add(new Example(e.getKey(), group(a.title()), x, e.getValue(), rules,
+                    sparseText(rulesOnly.textBuckets(a.title(), a.paragraphs()))));
         }
         return out;
     }
@@ -132,11 +144,7 @@ final class ThemeModelTrainer {
     /** A hashed-text logistic regression: z = bias + Σ w[bucket]·x[bucket]. */
     record TextFit(double bias, double[] w) {
         double z(Example e) {
-            double z = bias;
-            for (int i = 0; i < e.tIdx().length; i++) {
-                z += w[e.tIdx()[i]] * e.tVal()[i];
-            }
-            return z;
+            return e.text().z(w, bias);
         }
     }
 
@@ -355,17 +363,14 @@ final class ThemeModelTrainer {
         }
         g[d] = 0;
         for (int r = 0; r < n; r++) {
-            Example e = ex.get(r);
-            double z = w[d];
-            for (int i = 0; i < e.tIdx().length; i++) {
-                z += w[e.tIdx()[i]] * e.tVal()[i];
-            }
+            SparseText e = ex.get(r).text();
+            double z = e.z(w, w[d]);
             double sp = z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
             f += (sp - (y[r] ? z : 0)) / n;
             double p = 1 / (1 + Math.exp(-z));
             double res = (p - (y[r] ? 1 : 0)) / n;
-            for (int i = 0; i < e.tIdx().length; i++) {
-                g[e.tIdx()[i]] += res * e.tVal()[i];
+            for (int i = 0; i < e.idx().length; i++) {
+                g[e.idx()[i]] += res * e.val()[i];
             }
             g[d] += res;
         }

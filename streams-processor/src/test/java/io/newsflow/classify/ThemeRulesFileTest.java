@@ -262,13 +262,13 @@ class ThemeRulesFileTest {
         assertEquals(text.get("bias").doubleValue() + sum / Math.sqrt(tokens), got, 1e-5);
         assertTrue(got != 0.0);
         // the trainer's sparse vector gives the same score
-        Object[] sp = ThemeModelTrainer.sparseText(buckets);
+        ThemeModelTrainer.SparseText sp = ThemeModelTrainer.sparseText(buckets);
         double[] w = new double[ThemeClassifier.TEXT_DIM];
         for (int b = 0; b < w.length; b++) {
             w[b] = (float) text.get("weights").get(b).doubleValue();
         }
         ThemeModelTrainer.Example ex = new ThemeModelTrainer.Example("x", "x", new double[0][], java.util.Set.of(),
-                java.util.Set.of(), (int[]) sp[0], (float[]) sp[1]);
+                java.util.Set.of(), sp);
         assertEquals(got, new ThemeModelTrainer.TextFit(text.get("bias").doubleValue(), w).z(ex), 1e-4);
         // a strongly negative text bias pulls the theme's probability down: the text weights are applied
         text.put("bias", -500.0);
