@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One run of the pipeline as separate JVMs on its own broker and directories: publishes the chunks one producer JVM
@@ -60,7 +62,7 @@ final class ChaosRun {
     private long lastDlqRead;
     private volatile boolean brokerDown;
     /** Held while a fault or a restart changes which services run. */
-    private final java.util.concurrent.locks.ReentrantLock services = new java.util.concurrent.locks.ReentrantLock();
+    private final ReentrantLock services = new ReentrantLock();
     private Thread monkey;
 
     ChaosRun(String label, Path dir, JvmLauncher jvm, List<Path> chunks, Set<String> ids, ChaosPlan plan,
@@ -213,7 +215,7 @@ final class ChaosRun {
                     return;
                 }
                 tail.poll();
-                java.util.Optional<Fault> due = schedule.take(tail.distinctIds());
+                Optional<Fault> due = schedule.take(tail.distinctIds());
                 if (due.isEmpty()) {
                     Thread.sleep(20);
                     continue;
