@@ -25,6 +25,18 @@ public final class DedupRecords {
     public record Holder(String articleId, long version, int index, long exact, short[] signature) {
     }
 
+    /**
+     * What one probe batch registered on its owner: the paragraphs that became first holder of some keys, each with
+     * only the keys it won. The owner's changelogged state is one of these per registering batch, stored under the
+     * probe's offset; the per-key index it looks keys up in is derived from them (see {@link FingerprintOwner}).
+     */
+    public record Registration(String articleId, long version, List<ParagraphProbe> paragraphs) {
+
+        public Holder holder(ParagraphProbe p) {
+            return new Holder(articleId, version, p.index(), p.exact(), p.signature());
+        }
+    }
+
     /** A key of paragraph {@code index} already held by another article's paragraph. */
     public record Hit(int index, long key, Holder holder) {
     }

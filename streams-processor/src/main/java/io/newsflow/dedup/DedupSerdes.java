@@ -5,6 +5,7 @@ import io.newsflow.dedup.DedupRecords.Holder;
 import io.newsflow.dedup.DedupRecords.ParagraphProbe;
 import io.newsflow.dedup.DedupRecords.PendingArticle;
 import io.newsflow.dedup.DedupRecords.ProbeBatch;
+import io.newsflow.dedup.DedupRecords.Registration;
 import io.newsflow.dedup.DedupRecords.VerdictBatch;
 import io.newsflow.model.Article;
 import io.newsflow.model.JsonSerde;
@@ -78,36 +79,52 @@ public final class DedupSerdes {
             out.writeLong(b.seq());
             out.writeInt(b.sourcePartition());
             out.writeInt(b.group());
-            out.writeInt(b.paragraphs().size());
-            for (ParagraphProbe p : b.paragraphs()) {
-                out.writeInt(p.index());
-                out.writeLong(p.exact());
-                writeSignature(out, p.signature());
-                out.writeInt(p.keys().length);
-                for (long k : p.keys()) {
-                    out.writeLong(k);
-                }
-            }
+            writeParagraphs(out, b.paragraphs());
         }, (in, f) -> {
             String id = readUTF(in);
             long version = in.getLong();
             long seq = in.getLong();
             int partition = in.getInt();
             int group = in.getInt();
-            int n = in.getInt();
-            List<ParagraphProbe> paragraphs = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                int index = in.getInt();
-                long exact = in.getLong();
-                short[] signature = readSignature(in);
-                long[] keys = new long[in.getInt()];
-                for (int k = 0; k < keys.length; k++) {
-                    keys[k] = in.getLong();
-                }
-                paragraphs.add(new ParagraphProbe(index, exact, signature, keys));
-            }
-            return new ProbeBatch(id, version, seq, partition, group, paragraphs);
+            return new ProbeBatch(id, version, seq, partition, group, readParagraphs(in));
         });
+    }
+
+    public static Serde<Registration> registration() {
+        return serde(FORMAT, (out, r) -> {
+            out.writeUTF(r.articleId());
+            out.writeLong(r.version());
+            writeParagraphs(out, r.paragraphs());
+        }, (in, f) -> new Registration(readUTF(in), in.getLong(), readParagraphs(in)));
+    }
+
+    private static void writeParagraphs(Out out, List<ParagraphProbe> paragraphs) {
+        out.writeInt(paragraphs.size());
+        for (ParagraphProbe p : paragraphs) {
+            out.writeInt(p.index());
+            out.writeLong(p.exact());
+            writeSignature(out, p.signature());
+            out.writeInt(p.keys().length);
+            for (long k : p.keys()) {
+                out.writeLong(k);
+            }
+        }
+    }
+
+    private static List<ParagraphProbe> readParagraphs(ByteBuffer in) {
+        int n = in.getInt();
+        List<ParagraphProbe> paragraphs = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int index = in.getInt();
+            long exact = in.getLong();
+            short[] signature = readSignature(in);
+            long[] keys = new long[in.getInt()];
+            for (int k = 0; k < keys.length; k++) {
+                keys[k] = in.getLong();
+            }
+            paragraphs.add(new ParagraphProbe(index, exact, signature, keys));
+        }
+        return paragraphs;
     }
 
     public static Serde<Holder> holder() {

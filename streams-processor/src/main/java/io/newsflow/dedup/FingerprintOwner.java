@@ -4,19 +4,23 @@ import io.newsflow.dedup.DedupRecords.Hit;
 import io.newsflow.dedup.DedupRecords.Holder;
 import io.newsflow.dedup.DedupRecords.ParagraphProbe;
 import io.newsflow.dedup.DedupRecords.ProbeBatch;
+import io.newsflow.dedup.DedupRecords.Registration;
 import io.newsflow.dedup.DedupRecords.VerdictBatch;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -24,46 +28,78 @@ import java.util.List;
  * seen" is the order of this partition's log, whatever partition or instance the article came from. Registers
  * keys nobody holds yet and answers which keys another article already holds.
  *
- * <p>Holders live in a timestamped key-value store: one point lookup per key, where a window store needs a range
- * fetch over its segments. A holder older than the retention counts as absent and is replaced; a stream-time
- * punctuator deletes expired holders every hour, so the store and its changelog stay bounded.
+ * <p>Two stores. The <b>registrations</b> store is the durable one (changelogged): one record per probe batch that
+ * won any key, under the probe's offset, holding those paragraphs and the keys each won. The <b>index</b> (key →
+ * first holder, one point lookup per key) is derived from it and not changelogged: a new paragraph costs one
+ * changelog record per owner group instead of one per key (13), which was most of the owners' send path. The index
+ * records under {@link ParagraphFingerprinter#RESERVED_KEY} the offset of the last probe it applied; at the first
+ * probe after a start it is checked against that probe's offset and rebuilt from the registrations when it is
+ * behind or ahead of them (lost local state, a crash that left writes of an aborted transaction, a new instance).
+ *
+ * <p>A holder older than the retention counts as absent and is replaced; a stream-time punctuator deletes expired
+ * registrations and their index entries every hour, so both stores and the changelog stay bounded.
  */
 public final class FingerprintOwner implements Processor<String, ProbeBatch, String, VerdictBatch> {
 
     static final Duration SWEEP_INTERVAL = Duration.ofHours(1);
+    private static final Logger LOG = LoggerFactory.getLogger(FingerprintOwner.class);
+    /**
+     * The index's bookkeeping entry, under {@link ParagraphFingerprinter#RESERVED_KEY}: its timestamp is the offset of
+     * the probe being applied ({@code APPLYING}) or last applied ({@code APPLIED}). RocksDB keeps a prefix of the
+     * writes when a memtable is lost, so "applying x" on disk means some of x's entries may be there.
+     */
+    private static final Holder APPLYING = new Holder("", 0, -1, 0, null);
+    private static final Holder APPLIED = new Holder("", 1, -1, 0, null);
 
-    private final String storeName;
+    private final String indexStoreName;
+    private final String registrationStoreName;
     private final long retentionMs;
     private ProcessorContext<String, VerdictBatch> context;
-    private TimestampedKeyValueStore<Long, Holder> holders;
+    private TimestampedKeyValueStore<Long, Holder> index;
+    private TimestampedKeyValueStore<Long, Registration> registrations;
+    private boolean indexChecked;
 
-    public FingerprintOwner(String storeName, DedupSettings settings) {
-        this.storeName = storeName;
+    public FingerprintOwner(String indexStoreName, String registrationStoreName, DedupSettings settings) {
+        this.indexStoreName = indexStoreName;
+        this.registrationStoreName = registrationStoreName;
         this.retentionMs = settings.retention().toMillis();
     }
 
     @Override
     public void init(ProcessorContext<String, VerdictBatch> context) {
         this.context = context;
-        this.holders = context.getStateStore(storeName);
+        this.index = context.getStateStore(indexStoreName);
+        this.registrations = context.getStateStore(registrationStoreName);
+        this.indexChecked = false;
         context.schedule(SWEEP_INTERVAL, PunctuationType.STREAM_TIME, this::deleteExpired);
     }
 
     @Override
     public void process(Record<String, ProbeBatch> record) {
+        long offset = context.recordMetadata().map(RecordMetadata::offset)
+                .orElseThrow(() -> new IllegalStateException("a probe batch without an input offset"));
+        if (!indexChecked) {
+            reconcileIndex(offset);
+            indexChecked = true;
+        }
+        mark(APPLYING, offset);
         ProbeBatch batch = record.value();
         long now = record.timestamp();
         List<Hit> hits = new ArrayList<>();
+        List<ParagraphProbe> won = new ArrayList<>();
         for (ParagraphProbe p : batch.paragraphs()) {
             long[] bands = null;
             Holder mine = null;
+            long[] wonKeys = new long[p.keys().length];
+            int wonCount = 0;
             for (long key : p.keys()) {
-                ValueAndTimestamp<Holder> held = holders.get(key);
+                ValueAndTimestamp<Holder> held = index.get(key);
                 if (held == null || held.timestamp() < now - retentionMs) {
                     if (mine == null) {
                         mine = new Holder(batch.articleId(), batch.version(), p.index(), p.exact(), p.signature());
                     }
-                    holders.put(key, ValueAndTimestamp.make(mine, now));
+                    index.put(key, ValueAndTimestamp.make(mine, now));
+                    wonKeys[wonCount++] = key;
                     continue;
                 }
                 Holder holder = held.value();
@@ -83,22 +119,113 @@ public final class FingerprintOwner implements Processor<String, ProbeBatch, Str
                 }
                 hits.add(new Hit(p.index(), key, holder));
             }
+            if (wonCount > 0) {
+                won.add(new ParagraphProbe(p.index(), p.exact(), p.signature(),
+                        wonCount == wonKeys.length ? wonKeys : Arrays.copyOf(wonKeys, wonCount)));
+            }
         }
+        if (!won.isEmpty()) {
+            registrations.put(offset, ValueAndTimestamp.make(new Registration(batch.articleId(), batch.version(), won), now));
+        }
+        mark(APPLIED, offset);
         context.forward(record.withValue(
                 new VerdictBatch(batch.articleId(), batch.seq(), batch.sourcePartition(), batch.group(), hits)));
     }
 
+    /**
+     * Makes the index hold exactly what the registrations of probes before {@code offset} registered. Every probe
+     * before {@code offset} is in the (restored, committed) registrations store. The index may be behind it (empty
+     * after lost local state or on a new instance, or a flush short of the last commit): the missing registrations
+     * are applied again. Or it may be ahead (it applied probes at or after {@code offset} whose transaction was
+     * aborted and which are now read again): it is then cleared and rebuilt.
+     */
+    private void reconcileIndex(long offset) {
+        ValueAndTimestamp<Holder> marker = index.get(ParagraphFingerprinter.RESERVED_KEY);
+        boolean rebuild;
+        long from; // the first probe offset whose registration the index may lack
+        if (marker == null) {
+            rebuild = hasEntries(index); // entries without bookkeeping (an older layout): start over
+            from = 0;
+        } else {
+            rebuild = marker.timestamp() >= offset; // it applied a probe that is now read again
+            from = marker.value().version() == APPLIED.version() ? marker.timestamp() + 1 : marker.timestamp();
+        }
+        if (rebuild) {
+            long removed = clear(index);
+            LOG.info("dedup index of task {} is ahead of its registrations (index at probe offset {}, next {}): "
+                    + "rebuilding it ({} entries dropped)", context.taskId(),
+                    marker == null ? "unknown" : marker.timestamp(), offset, removed);
+            from = 0;
+        }
+        if (from < offset) {
+            long[] counts = new long[2];
+            try (KeyValueIterator<Long, ValueAndTimestamp<Registration>> missing = registrations.range(from, offset - 1)) {
+                missing.forEachRemaining(e -> {
+                    counts[0]++;
+                    counts[1] += apply(e.value.value(), e.value.timestamp());
+                });
+            }
+            if (counts[0] > 0) {
+                LOG.info("dedup index of task {} rebuilt from {} registrations ({} keys), probe offsets {}..{}",
+                        context.taskId(), counts[0], counts[1], from, offset - 1);
+            }
+        }
+    }
+
+    private long apply(Registration registration, long timestamp) {
+        long keys = 0;
+        for (ParagraphProbe p : registration.paragraphs()) {
+            ValueAndTimestamp<Holder> entry = ValueAndTimestamp.make(registration.holder(p), timestamp);
+            for (long key : p.keys()) {
+                index.put(key, entry);
+                keys++;
+            }
+        }
+        return keys;
+    }
+
+    private void mark(Holder state, long offset) {
+        index.put(ParagraphFingerprinter.RESERVED_KEY, ValueAndTimestamp.make(state, offset));
+    }
+
+    private static boolean hasEntries(TimestampedKeyValueStore<Long, Holder> store) {
+        try (KeyValueIterator<Long, ValueAndTimestamp<Holder>> all = store.all()) {
+            return all.hasNext();
+        }
+    }
+
+    private static long clear(TimestampedKeyValueStore<Long, Holder> store) {
+        List<Long> keys = new ArrayList<>();
+        try (KeyValueIterator<Long, ValueAndTimestamp<Holder>> all = store.all()) {
+            all.forEachRemaining(e -> keys.add(e.key));
+        }
+        keys.forEach(store::delete);
+        return keys.size();
+    }
+
+    /** Deletes registrations older than the retention, and the index entries they still hold. */
     private void deleteExpired(long streamTime) {
         long cutoff = streamTime - retentionMs;
-        List<Long> expired = new ArrayList<>();
-        try (KeyValueIterator<Long, ValueAndTimestamp<Holder>> all = holders.all()) {
+        List<KeyValue<Long, Registration>> expired = new ArrayList<>();
+        try (KeyValueIterator<Long, ValueAndTimestamp<Registration>> all = registrations.all()) {
             while (all.hasNext()) {
-                KeyValue<Long, ValueAndTimestamp<Holder>> e = all.next();
+                KeyValue<Long, ValueAndTimestamp<Registration>> e = all.next();
                 if (e.value.timestamp() < cutoff) {
-                    expired.add(e.key);
+                    expired.add(KeyValue.pair(e.key, e.value.value()));
                 }
             }
         }
-        expired.forEach(holders::delete);
+        for (KeyValue<Long, Registration> e : expired) {
+            for (ParagraphProbe p : e.value.paragraphs()) {
+                for (long key : p.keys()) {
+                    // a key re-registered since by a newer paragraph stays
+                    ValueAndTimestamp<Holder> held = index.get(key);
+                    if (held != null && held.timestamp() < cutoff) {
+                        index.delete(key);
+                    }
+                }
+            }
+            registrations.delete(e.key);
+        }
     }
 }

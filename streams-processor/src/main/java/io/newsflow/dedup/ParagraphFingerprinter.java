@@ -247,9 +247,16 @@ public final class ParagraphFingerprinter {
         return (key & 1L) == 0;
     }
 
-    /** The store key of an exact fingerprint (even, so it cannot collide with a band key). */
+    /**
+     * A key no paragraph has: exact keys are even but never 0, band keys are odd. The fingerprint owner keeps its
+     * index's bookkeeping under it.
+     */
+    public static final long RESERVED_KEY = 0L;
+
+    /** The store key of an exact fingerprint (even, so it cannot collide with a band key, and never {@link #RESERVED_KEY}). */
     public static long exactKey(long exactFingerprint) {
-        return exactFingerprint & ~1L;
+        long key = exactFingerprint & ~1L;
+        return key == RESERVED_KEY ? 2L : key;
     }
 
     /** Estimated resemblance (Jaccard over word 3-shingles) from two signatures. */

@@ -29,8 +29,9 @@ import java.util.Set;
  *
  * <pre>
  * articles ──► fingerprint-paragraphs ──(dedup-probes, by owner group)──► look-up-fingerprint-owners
- *                  │ parks article in                                           │ first-seen holders per key
- *                  ▼ pending-articles                                           ▼ (dedup-fingerprints, expiring)
+ *                  │ parks article in                                           │ first-seen holders per key:
+ *                  ▼ pending-articles                                           ▼ dedup-registrations (expiring)
+ *                                                                                 + local dedup-fingerprint-index
  * articles-enriched ◄── assemble-and-classify ◄──(dedup-verdicts, back to the article's partition)──┘
  * articles.theme.&lt;theme&gt; ◄── one filtered copy per theme the article carries (same transaction)
  * </pre>
@@ -43,7 +44,9 @@ import java.util.Set;
 public final class NewsflowTopology {
 
     public static final String PENDING_STORE = "pending-articles";
-    public static final String FINGERPRINT_STORE = "dedup-fingerprints";
+    /** The owners' key → first holder index (local only, derived from {@link #REGISTRATION_STORE}). */
+    public static final String FINGERPRINT_STORE = "dedup-fingerprint-index";
+    public static final String REGISTRATION_STORE = "dedup-registrations";
     public static final String VERDICT_STORE = "pending-verdicts";
 
     private NewsflowTopology() {
@@ -60,10 +63,15 @@ public final class NewsflowTopology {
                 Stores.persistentKeyValueStore(PENDING_STORE), Serdes.String(), DedupSerdes.pendingArticle()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(VERDICT_STORE), Serdes.String(), DedupSerdes.verdictBatch()));
+        // The owners' durable state is one registration per probe batch that won keys (changelogged); the per-key
+        // index they look up is derived from it, kept only locally and rebuilt when it disagrees (FingerprintOwner).
         builder.addStateStore(Stores.timestampedKeyValueStoreBuilder(
-                Stores.persistentTimestampedKeyValueStore(FINGERPRINT_STORE), Serdes.Long(), DedupSerdes.holder()));
-        // No record cache on the fingerprint store: its keys are nearly all written once, so a cache saves no
-        // changelog writes and only adds a sorted-map insert per key and a flush per commit (measured: docs/PERFORMANCE.md).
+                Stores.persistentTimestampedKeyValueStore(REGISTRATION_STORE), Serdes.Long(), DedupSerdes.registration()));
+        // No record cache on the index: its keys are nearly all written once, so a cache only adds a sorted-map
+        // insert per key and a flush per commit (measured: docs/PERFORMANCE.md).
+        builder.addStateStore(Stores.timestampedKeyValueStoreBuilder(
+                Stores.persistentTimestampedKeyValueStore(FINGERPRINT_STORE), Serdes.Long(), DedupSerdes.holder())
+                .withCachingDisabled().withLoggingDisabled());
 
         KStream<String, EnrichedArticle> enriched = builder.stream(Topics.ARTICLES, Consumed.with(Serdes.String(), NewsflowSerdes.article()).withName("read-articles"))
                 // 1. validate, fingerprint, park the article; one probe record per owner group it needs
@@ -74,8 +82,8 @@ public final class NewsflowTopology {
                         .withKeySerde(Serdes.String()).withValueSerde(DedupSerdes.probeBatch())
                         .withNumberOfPartitions(dedup.ownerGroups())
                         .withStreamPartitioner((topic, key, batch, n) -> Optional.of(Set.of(batch.group() % n))))
-                .process(() -> new FingerprintOwner(FINGERPRINT_STORE, dedup), Named.as("look-up-fingerprint-owners"),
-                        FINGERPRINT_STORE)
+                .process(() -> new FingerprintOwner(FINGERPRINT_STORE, REGISTRATION_STORE, dedup),
+                        Named.as("look-up-fingerprint-owners"), FINGERPRINT_STORE, REGISTRATION_STORE)
                 // 3. verdicts go back to the partition that parked the article
                 .repartition(Repartitioned.<String, VerdictBatch>as("dedup-verdicts")
                         .withKeySerde(Serdes.String()).withValueSerde(DedupSerdes.verdictBatch())

@@ -5,6 +5,7 @@ import io.newsflow.dedup.DedupRecords.Holder;
 import io.newsflow.dedup.DedupRecords.ParagraphProbe;
 import io.newsflow.dedup.DedupRecords.PendingArticle;
 import io.newsflow.dedup.DedupRecords.ProbeBatch;
+import io.newsflow.dedup.DedupRecords.Registration;
 import io.newsflow.dedup.DedupRecords.VerdictBatch;
 import io.newsflow.model.Article;
 import io.newsflow.model.NewsflowSerdes;
@@ -36,7 +37,7 @@ class DedupSerdesTest {
     }
 
     @Test
-    void shouldRoundTripHoldersProbesAndVerdictsWithAnyCharactersInIds() {
+    void shouldRoundTripHoldersProbesVerdictsAndRegistrationsWithAnyCharactersInIds() {
         Holder h = new Holder(ID, 42L, 3, PRINT.exact(), PRINT.signature());
         Holder back = roundTrip(DedupSerdes.holder(), h);
         assertEquals(ID, back.articleId());
@@ -57,6 +58,13 @@ class DedupSerdesTest {
         VerdictBatch vb = roundTrip(DedupSerdes.verdictBatch(), v);
         assertEquals(99L, vb.hits().get(0).key());
         assertEquals(ID, vb.hits().get(0).holder().articleId());
+
+        Registration r = roundTrip(DedupSerdes.registration(), new Registration(ID, 9, b.paragraphs()));
+        assertEquals(ID, r.articleId());
+        assertEquals(9, r.version());
+        assertArrayEquals(PRINT.keys(), r.paragraphs().get(0).keys());
+        assertArrayEquals(PRINT.signature(), r.holder(r.paragraphs().get(0)).signature());
+        assertArrayEquals(new long[] {4}, r.paragraphs().get(1).keys());
     }
 
     @Test

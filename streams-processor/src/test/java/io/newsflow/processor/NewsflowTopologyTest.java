@@ -1,6 +1,7 @@
 package io.newsflow.processor;
 
 import io.newsflow.classify.ThemeClassifier;
+import io.newsflow.dedup.DedupRecords;
 import io.newsflow.dedup.DedupSettings;
 import io.newsflow.model.Article;
 import io.newsflow.model.ArticleFiles;
@@ -25,12 +26,14 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -180,6 +183,13 @@ class NewsflowTopologyTest {
         articles.pipeInput("later", article("later", "Another paragraph, long enough for band keys, published three days later."),
                 t0.plus(Duration.ofDays(3)));
         assertEquals(held, countEntries(store), "the first article's expired holders were deleted: state is bounded");
+        List<String> registered = new ArrayList<>();
+        try (var it = driver.<Long, DedupRecords.Registration>getTimestampedKeyValueStore(NewsflowTopology.REGISTRATION_STORE).all()) {
+            it.forEachRemaining(e -> registered.add(e.value.value().articleId()));
+        }
+        assertFalse(registered.isEmpty());
+        assertTrue(registered.stream().allMatch("later"::equals),
+                "only the later article's registrations are left in the changelogged store: " + registered);
         articles.pipeInput("again", article("again", shared), t0.plus(Duration.ofDays(3)).plus(Duration.ofHours(1)));
 
         List<EnrichedArticle> out = enriched.readValuesToList();
