@@ -47,6 +47,9 @@ public final class ArticleText {
      * article, so it is a char loop, not three regular expressions; ArticleTextTest holds it equal to them.
      */
     private static String foldControlsAndSpaces(String s) {
+        if (isFolded(s)) {
+            return s; // most paragraphs: nothing to delete or fold, so no copy
+        }
         StringBuilder out = new StringBuilder(s.length());
         boolean space = false;
         for (int i = 0, n = s.length(); i < n; i++) {
@@ -75,6 +78,28 @@ public final class ArticleText {
             i += width - 1;
         }
         return out.toString().strip(); // strip() also trims Unicode spaces (em space ...) that are kept inside
+    }
+
+    /** Whether {@link #foldControlsAndSpaces} would return {@code s} unchanged; a cheap scan, false when unsure. */
+    private static boolean isFolded(String s) {
+        int n = s.length();
+        if (n == 0 || Character.isWhitespace(s.charAt(0)) || Character.isWhitespace(s.charAt(n - 1))
+                || Character.isSpaceChar(s.charAt(0)) || Character.isSpaceChar(s.charAt(n - 1))) {
+            return n == 0;
+        }
+        char prev = 0;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || (c == ' ' && prev == ' ')) {
+                return false;
+            }
+            if (c >= 0x7F && (c <= 0x9F || c == '\u00A0' || Character.isSurrogate(c)
+                    || Character.getType(c) == Character.FORMAT)) {
+                return false;
+            }
+            prev = c;
+        }
+        return true;
     }
 
     /** The fingerprint of every paragraph, index for index. */
