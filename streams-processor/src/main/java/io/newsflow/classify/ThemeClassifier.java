@@ -357,23 +357,92 @@ public final class ThemeClassifier {
         return sb.toString();
     }
 
+    /**
+     * What one call to classify works on, pass by pass. The passes are separate small methods (one 300-line
+     * method was recompiled by C2 again and again, seconds each time, in every new JVM).
+     */
+    private static final class Evidence {
+        final Text text;
+        final List<String> paras;
+        final int n;
+        final StringBuilder trace;
+        // pass 1: one entry per phrase occurrence
+        final IntList mTheme = new IntList();
+        final IntList mTerm = new IntList();
+        final IntList mTok = new IntList();
+        final IntList mLen = new IntList();
+        final IntList teaserFrom = new IntList();
+        final IntList teaserTo = new IntList();
+        final boolean[][] ignoredHolder = new boolean[1][];
+        final int[] tailHolder = {Integer.MAX_VALUE, 0};   // tail start, market words
+        int m;
+        // pass 2: each occurrence's weight by position and context
+        double[] contrib;
+        double[] ctxOf;
+        double[] posOf;
+        byte[] where;   // 0 title, 1 lead, 2 body, 3 tail
+        boolean[] isTail;
+        double[][] paraEvidence;
+        // substance, per theme
+        int[] strong;
+        boolean[] inTitle;
+        boolean[] inTopOrLead;
+        int[] firstStrong;
+        int[] lastStrong;
+        // pass 3, per theme
+        int articleTokens;
+        double[] raw;
+        double[] score;
+        List<List<String>> matched;
+        double[][] termTotals;
+        boolean[] ruleAssigned;
+
+        Evidence(String title, List<String> paragraphs, StringBuilder trace) {
+            this.paras = paragraphs == null ? List.of() : paragraphs;
+            this.text = Text.of(title, paras);
+            this.n = text.count;
+            this.trace = trace;
+        }
+
+        int tailStart() {
+            return tailHolder[0];
+        }
+    }
+
     private Classification classify(String title, List<String> paragraphs, StringBuilder trace, double[][] featuresOut,
                                     IntList textOut) {
-        List<String> paras = paragraphs == null ? List.of() : paragraphs;
-        Text text = Text.of(title, paras);
-        int n = text.count;
-        int nt = codes.length;
+        Evidence ev = new Evidence(title, paragraphs, trace);
+        findPhrases(ev);
+        weigh(ev);
+        oneVotePerMention(ev);
+        capTail(ev);
+        substance(ev);
+        scoreThemes(ev);
+        decideByRules(ev);
+        // features for the learned layer, then the decision: the model where it has weights for a theme, else the
+        // rules. Either way a theme needs matched terms.
+        double[][] feat = null;
+        if (model != null || featuresOut != null || trace != null) {
+            feat = features(ev.termTotals, ev.text, ev.n, ev.tailStart(), ev.tailHolder[1], ev.articleTokens,
+                    ev.mTheme, ev.mTerm, ev.mTok, ev.contrib, ev.ctxOf, ev.posOf, ev.where, ev.score, ev.ruleAssigned,
+                    ev.matched, ev.strong, ev.inTitle, ev.firstStrong);
+            if (textWeights != null || textOut != null) {
+                textScores(ev.text, ev.tailStart(), feat, textOut);
+            }
+            if (featuresOut != null) {
+                System.arraycopy(feat, 0, featuresOut, 0, codes.length);
+            }
+        }
+        Map<String, Double> scores = new LinkedHashMap<>();
+        List<ThemeScore> assigned = decide(ev, feat, scores);
+        return new Classification(assigned, scores, paragraphThemes(ev));
+    }
 
-        // ---- pass 1: find every phrase occurrence
-        int[] coveredUntil = new int[nt];
-        IntList mTheme = new IntList();
-        IntList mTerm = new IntList();
-        IntList mTok = new IntList();
-        IntList mLen = new IntList();
-        boolean[][] ignoredHolder = new boolean[1][];
-        int[] tailHolder = {Integer.MAX_VALUE, 0};   // tail start, market words
-        IntList teaserFrom = new IntList();
-        IntList teaserTo = new IntList();
+    /** Pass 1: every phrase occurrence (and the ignored spans, teasers and tail that the markers find). */
+    private void findPhrases(Evidence ev) {
+        Text text = ev.text;
+        int n = ev.n;
+        int[] coveredUntil = new int[codes.length];
         char[] low = text.low;
         for (int i = 0; i < n; i++) {
             int s = text.start[i];
@@ -395,28 +464,35 @@ public final class ThemeClassifier {
                 multi = lookupPair(h2, low, s, e, s2, e2);
             }
             if (multi != null) {
-                scan(multi, text, i, coveredUntil, mTheme, mTerm, mTok, mLen, teaserFrom, teaserTo, ignoredHolder, tailHolder);
+                scan(multi, text, i, coveredUntil, ev.mTheme, ev.mTerm, ev.mTok, ev.mLen, ev.teaserFrom, ev.teaserTo,
+                        ev.ignoredHolder, ev.tailHolder);
             }
             if (single.length > 0) {
-                scan(single, text, i, coveredUntil, mTheme, mTerm, mTok, mLen, teaserFrom, teaserTo, ignoredHolder, tailHolder);
+                scan(single, text, i, coveredUntil, ev.mTheme, ev.mTerm, ev.mTok, ev.mLen, ev.teaserFrom, ev.teaserTo,
+                        ev.ignoredHolder, ev.tailHolder);
             }
         }
-        boolean[] ignored = ignoredHolder[0];
-        int tailStart = tailHolder[0];
+        ev.m = ev.mTok.size;
+    }
 
-        // ---- pass 2: weigh each occurrence by position and context
+    /** Pass 2: weigh each occurrence by position (title, lead, body, tail) and context rules. */
+    private void weigh(Evidence ev) {
+        Text text = ev.text;
         ThemeRules.Scoring sc = rules.scoring;
-        int m = mTok.size;
-        double[] contrib = new double[m];
-        double[] ctxOf = new double[m];
-        double[] posOf = new double[m];
-        byte[] where = new byte[m];   // 0 title, 1 lead, 2 body, 3 tail
-        boolean[] isTail = new boolean[m];
-        double[][] paraEvidence = new double[paras.size()][nt];
+        int m = ev.m;
+        int nt = codes.length;
+        boolean[] ignored = ev.ignoredHolder[0];
+        int tailStart = ev.tailStart();
+        double[] contrib = ev.contrib = new double[m];
+        double[] ctxOf = ev.ctxOf = new double[m];
+        double[] posOf = ev.posOf = new double[m];
+        byte[] where = ev.where = new byte[m];
+        boolean[] isTail = ev.isTail = new boolean[m];
+        double[][] paraEvidence = ev.paraEvidence = new double[ev.paras.size()][nt];
         outer:
         for (int j = 0; j < m; j++) {
-            int i = mTok.data[j];
-            int len = mLen.data[j];
+            int i = ev.mTok.data[j];
+            int len = ev.mLen.data[j];
             if (ignored != null) {
                 for (int k = i; k < i + len; k++) {
                     if (ignored[k]) {
@@ -425,8 +501,8 @@ public final class ThemeClassifier {
                     }
                 }
             }
-            int t = mTheme.data[j];
-            ThemeRules.Term term = termsByTheme[t][mTerm.data[j]];
+            int t = ev.mTheme.data[j];
+            ThemeRules.Term term = termsByTheme[t][ev.mTerm.data[j]];
             double ctx = 1.0;
             for (ThemeRules.ContextRule r : rules.themes.get(t).context()) {
                 if (r.appliesTo(term.label()) && contextHit(text, i, len, r) != r.whenAbsent()) {
@@ -437,7 +513,7 @@ public final class ThemeClassifier {
             int seg = text.seg[i];
             if (seg < 0) {
                 pos = sc.titleWeight();
-            } else if (i >= tailStart || inSpan(i, teaserFrom, teaserTo)) {
+            } else if (i >= tailStart || inSpan(i, ev.teaserFrom, ev.teaserTo)) {
                 pos = sc.tailWeight();
                 isTail[j] = true;
                 where[j] = 3;
@@ -452,8 +528,8 @@ public final class ThemeClassifier {
             posOf[j] = pos;
             double w = term.weight() * ctx;
             contrib[j] = w * pos;
-            if (trace != null) {
-                trace.append(String.format(java.util.Locale.ROOT, "%-8s %-20s %-34s %s pos=%.2f ctx=%.2f -> %.2f%n",
+            if (ev.trace != null) {
+                ev.trace.append(String.format(java.util.Locale.ROOT, "%-8s %-20s %-34s %s pos=%.2f ctx=%.2f -> %.2f%n",
                         seg < 0 ? "title" : seg + ":" + text.bodyOrdinal[i], codes[t], term.label(),
                         term.negative() ? "NEG" : "   ", pos, ctx, contrib[j]));
             }
@@ -461,25 +537,31 @@ public final class ThemeClassifier {
                 paraEvidence[seg][t] += term.negative() ? -w : w;
             }
         }
+    }
 
-        // ---- pass 2b: one mention, one vote. Positive matches of a theme closer than mentionGap words (e.g.
-        // "central bank digital currency (CBDC)") form one mention: its strongest match counts in full, the rest
-        // at clusterRest.
+    /**
+     * Pass 2b: one mention, one vote. Positive matches of a theme closer than mentionGap words (e.g. "central bank
+     * digital currency (CBDC)") form one mention: its strongest match counts in full, the rest at clusterRest.
+     */
+    private void oneVotePerMention(Evidence ev) {
+        ThemeRules.Scoring sc = rules.scoring;
+        int nt = codes.length;
+        double[] contrib = ev.contrib;
         int[] lastEnd = new int[nt];
         int[] lastSeg = new int[nt];
         int[] best = new int[nt];
         Arrays.fill(lastEnd, Integer.MIN_VALUE / 2);
         Arrays.fill(best, -1);
-        for (int j = 0; j < m; j++) {
+        for (int j = 0; j < ev.m; j++) {
             if (Double.isNaN(contrib[j]) || contrib[j] <= 0) {
                 continue;
             }
-            int t = mTheme.data[j];
-            if (termsByTheme[t][mTerm.data[j]].negative()) {
+            int t = ev.mTheme.data[j];
+            if (termsByTheme[t][ev.mTerm.data[j]].negative()) {
                 continue;
             }
-            int i = mTok.data[j];
-            if (best[t] >= 0 && text.seg[i] == lastSeg[t] && i - lastEnd[t] <= sc.mentionGap()) {
+            int i = ev.mTok.data[j];
+            if (best[t] >= 0 && ev.text.seg[i] == lastSeg[t] && i - lastEnd[t] <= sc.mentionGap()) {
                 int b = best[t];
                 if (contrib[j] > contrib[b]) {
                     contrib[b] *= sc.clusterRest();
@@ -490,192 +572,217 @@ public final class ThemeClassifier {
             } else {
                 best[t] = j;
             }
-            lastEnd[t] = i + mLen.data[j];
-            lastSeg[t] = text.seg[i];
+            lastEnd[t] = i + ev.mLen.data[j];
+            lastSeg[t] = ev.text.seg[i];
         }
+    }
 
-        // ---- pass 2c: teasers and "related posts" add at most tailCap to a theme, however many there are
-        double[] tailSum = new double[nt];
-        for (int j = 0; j < m; j++) {
-            if (isTail[j] && contrib[j] > 0 && !termsByTheme[mTheme.data[j]][mTerm.data[j]].negative()) {
-                tailSum[mTheme.data[j]] += contrib[j];
+    /** Pass 2c: teasers and "related posts" add at most tailCap to a theme, however many there are. */
+    private void capTail(Evidence ev) {
+        ThemeRules.Scoring sc = rules.scoring;
+        double[] contrib = ev.contrib;
+        double[] tailSum = new double[codes.length];
+        for (int j = 0; j < ev.m; j++) {
+            if (ev.isTail[j] && contrib[j] > 0 && !termsByTheme[ev.mTheme.data[j]][ev.mTerm.data[j]].negative()) {
+                tailSum[ev.mTheme.data[j]] += contrib[j];
             }
         }
-        for (int j = 0; j < m; j++) {
-            int t = mTheme.data[j];
-            if (isTail[j] && contrib[j] > 0 && tailSum[t] > sc.tailCap()) {
+        for (int j = 0; j < ev.m; j++) {
+            int t = ev.mTheme.data[j];
+            if (ev.isTail[j] && contrib[j] > 0 && tailSum[t] > sc.tailCap()) {
                 contrib[j] *= sc.tailCap() / tailSum[t];
             }
         }
+    }
 
-        // ---- substance: a theme needs minMentions strong mentions (contribution >= strongMention, outside the
-        // tail) unless the title carries it; one strong sentence in a long story is a passing mention
-        int[] strong = new int[nt];
-        boolean[] inTitle = new boolean[nt];
-        boolean[] inTopOrLead = new boolean[nt];
-        int[] firstStrong = new int[nt];
-        int[] lastStrong = new int[nt];
+    /**
+     * Substance: a theme needs minMentions strong mentions (contribution >= strongMention, outside the tail)
+     * unless the title carries it; one strong sentence in a long story is a passing mention.
+     */
+    private void substance(Evidence ev) {
+        ThemeRules.Scoring sc = rules.scoring;
+        int nt = codes.length;
+        Text text = ev.text;
+        double[] contrib = ev.contrib;
+        int[] strong = ev.strong = new int[nt];
+        boolean[] inTitle = ev.inTitle = new boolean[nt];
+        boolean[] inTopOrLead = ev.inTopOrLead = new boolean[nt];
+        int[] firstStrong = ev.firstStrong = new int[nt];
+        int[] lastStrong = ev.lastStrong = new int[nt];
         Arrays.fill(firstStrong, Integer.MAX_VALUE);
-        for (int j = 0; j < m; j++) {
-            int t = mTheme.data[j];
-            if (Double.isNaN(contrib[j]) || termsByTheme[t][mTerm.data[j]].negative()) {
+        for (int j = 0; j < ev.m; j++) {
+            int t = ev.mTheme.data[j];
+            if (Double.isNaN(contrib[j]) || termsByTheme[t][ev.mTerm.data[j]].negative()) {
                 continue;
             }
-            int at = mTok.data[j];
-            if (contrib[j] > 0 && !isTail[j] && (text.seg[at] < 0 || text.bodyOrdinal[at] < sc.leadTokens())) {
+            int at = ev.mTok.data[j];
+            if (contrib[j] > 0 && !ev.isTail[j] && (text.seg[at] < 0 || text.bodyOrdinal[at] < sc.leadTokens())) {
                 inTopOrLead[t] = true;
             }
             if (text.seg[at] < 0 && contrib[j] >= sc.strongMention()) {
                 inTitle[t] = true;
-            } else if (!isTail[j] && contrib[j] >= sc.strongMention()) {
+            } else if (!ev.isTail[j] && contrib[j] >= sc.strongMention()) {
                 strong[t]++;
-                int i = mTok.data[j];
-                firstStrong[t] = Math.min(firstStrong[t], i);
-                lastStrong[t] = Math.max(lastStrong[t], i);
+                firstStrong[t] = Math.min(firstStrong[t], at);
+                lastStrong[t] = Math.max(lastStrong[t], at);
             }
         }
+    }
 
-        // ---- pass 3: per theme, diminishing returns per term, length normalisation, saturation
+    /** Pass 3: per theme, diminishing returns per term, length normalisation, saturation. */
+    private void scoreThemes(Evidence ev) {
+        ThemeRules.Scoring sc = rules.scoring;
+        int nt = codes.length;
         int articleTokens = 0;
-        for (int i = 0; i < n; i++) {
-            if (text.seg[i] >= 0 && i < tailStart) {
+        for (int i = 0; i < ev.n; i++) {
+            if (ev.text.seg[i] >= 0 && i < ev.tailStart()) {
                 articleTokens++;
             }
         }
+        ev.articleTokens = articleTokens;
         double lengthFactor = Math.pow(Math.max(1.0, articleTokens / (double) sc.lengthNormTokens()), sc.lengthExponent());
-        double[] raw = new double[nt];
-        double[] score = new double[nt];
-        List<List<String>> matched = new ArrayList<>(nt);
-        double[][] termTotals = new double[nt][];
+        ev.raw = new double[nt];
+        ev.score = new double[nt];
+        ev.matched = new ArrayList<>(nt);
+        ev.termTotals = new double[nt][];
         for (int t = 0; t < nt; t++) {
-            ThemeRules.Term[] terms = termsByTheme[t];
-            double[][] perTerm = new double[terms.length][];
-            int[] counts = new int[terms.length];
-            for (int j = 0; j < m; j++) {
-                if (mTheme.data[j] == t && !Double.isNaN(contrib[j]) && contrib[j] > 0) {
-                    counts[mTerm.data[j]]++;
-                }
-            }
-            for (int j = 0; j < m; j++) {
-                if (mTheme.data[j] == t && !Double.isNaN(contrib[j]) && contrib[j] > 0) {
-                    int k = mTerm.data[j];
-                    if (perTerm[k] == null) {
-                        perTerm[k] = new double[counts[k]];
-                        counts[k] = 0;
-                    }
-                    perTerm[k][counts[k]++] = contrib[j];
-                }
-            }
-            double sum = 0;
-            double[] termTotal = new double[terms.length];
-            termTotals[t] = termTotal;
-            for (int k = 0; k < terms.length; k++) {
-                double[] cs = perTerm[k];
-                if (cs == null) {
-                    continue;
-                }
-                Arrays.sort(cs);
-                double tot = 0;
-                for (int r = 0; r < cs.length; r++) {
-                    tot += cs[cs.length - 1 - r] / (r + 1);   // 1, 1/2, 1/3 ... for repeats of one term
-                }
-                if (terms[k].negative()) {
-                    tot = 0;
-                    for (double c : cs) {
-                        tot += c;   // counter-evidence adds up without diminishing returns
-                    }
-                }
-                termTotal[k] = tot;
-                sum += terms[k].negative() ? -tot : tot;
-            }
-            raw[t] = Math.max(0, sum);
-            double norm = raw[t] / lengthFactor;
-            score[t] = round(1.0 - Math.exp(-norm / sc.saturation()));
-            List<String> labels = new ArrayList<>();
-            Integer[] order = new Integer[terms.length];
-            for (int k = 0; k < order.length; k++) {
-                order[k] = k;
-            }
-            Arrays.sort(order, (a, b) -> Double.compare(termTotal[b], termTotal[a]));
-            for (Integer k : order) {
-                if (termTotal[k] > 0 && !terms[k].negative()) {
-                    String l = terms[k].label();
-                    labels.add(l.startsWith("=") ? l.substring(1) : l);
-                }
-            }
-            matched.add(labels);
+            scoreTheme(ev, t, lengthFactor);
         }
+    }
 
-        boolean[] ruleAssigned = new boolean[nt];
+    private void scoreTheme(Evidence ev, int t, double lengthFactor) {
+        double[] contrib = ev.contrib;
+        ThemeRules.Term[] terms = termsByTheme[t];
+        double[][] perTerm = new double[terms.length][];
+        int[] counts = new int[terms.length];
+        for (int j = 0; j < ev.m; j++) {
+            if (ev.mTheme.data[j] == t && !Double.isNaN(contrib[j]) && contrib[j] > 0) {
+                counts[ev.mTerm.data[j]]++;
+            }
+        }
+        for (int j = 0; j < ev.m; j++) {
+            if (ev.mTheme.data[j] == t && !Double.isNaN(contrib[j]) && contrib[j] > 0) {
+                int k = ev.mTerm.data[j];
+                if (perTerm[k] == null) {
+                    perTerm[k] = new double[counts[k]];
+                    counts[k] = 0;
+                }
+                perTerm[k][counts[k]++] = contrib[j];
+            }
+        }
+        double sum = 0;
+        double[] termTotal = new double[terms.length];
+        ev.termTotals[t] = termTotal;
+        for (int k = 0; k < terms.length; k++) {
+            double[] cs = perTerm[k];
+            if (cs == null) {
+                continue;
+            }
+            Arrays.sort(cs);
+            double tot = 0;
+            for (int r = 0; r < cs.length; r++) {
+                tot += cs[cs.length - 1 - r] / (r + 1);   // 1, 1/2, 1/3 ... for repeats of one term
+            }
+            if (terms[k].negative()) {
+                tot = 0;
+                for (double c : cs) {
+                    tot += c;   // counter-evidence adds up without diminishing returns
+                }
+            }
+            termTotal[k] = tot;
+            sum += terms[k].negative() ? -tot : tot;
+        }
+        ev.raw[t] = Math.max(0, sum);
+        double norm = ev.raw[t] / lengthFactor;
+        ev.score[t] = round(1.0 - Math.exp(-norm / rules.scoring.saturation()));
+        ev.matched.add(matchedLabels(terms, termTotal));
+    }
+
+    /** The labels of a theme's positive terms that matched, strongest first. */
+    private static List<String> matchedLabels(ThemeRules.Term[] terms, double[] termTotal) {
+        List<String> labels = new ArrayList<>();
+        Integer[] order = new Integer[terms.length];
+        for (int k = 0; k < order.length; k++) {
+            order[k] = k;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(termTotal[b], termTotal[a]));
+        for (Integer k : order) {
+            if (termTotal[k] > 0 && !terms[k].negative()) {
+                String l = terms[k].label();
+                labels.add(l.startsWith("=") ? l.substring(1) : l);
+            }
+        }
+        return labels;
+    }
+
+    /** What the rules alone decide: threshold (higher when only the body carries the theme), substance, suppression. */
+    private void decideByRules(Evidence ev) {
+        ThemeRules.Scoring sc = rules.scoring;
+        int nt = codes.length;
+        ev.ruleAssigned = new boolean[nt];
         for (int t = 0; t < nt; t++) {
             ThemeRules.Theme theme = rules.themes.get(t);
-            double needed = theme.threshold() + (inTopOrLead[t] ? 0 : sc.bodyOnlyMargin());
-            if (score[t] < needed || matched.get(t).isEmpty()
-                    || (!inTitle[t] && (strong[t] < theme.minMentions()
-                        || lastStrong[t] - firstStrong[t] < sc.minSpread()))) {
+            double needed = theme.threshold() + (ev.inTopOrLead[t] ? 0 : sc.bodyOnlyMargin());
+            if (ev.score[t] < needed || ev.matched.get(t).isEmpty()
+                    || (!ev.inTitle[t] && (ev.strong[t] < theme.minMentions()
+                        || ev.lastStrong[t] - ev.firstStrong[t] < sc.minSpread()))) {
                 continue;
             }
             boolean suppressed = false;
             for (Map.Entry<String, Double> e : theme.suppressedBy().entrySet()) {
                 int o = indexOf(e.getKey());
-                if (raw[t] < e.getValue() * raw[o] && score[o] >= rules.themes.get(o).threshold()) {
+                if (ev.raw[t] < e.getValue() * ev.raw[o] && ev.score[o] >= rules.themes.get(o).threshold()) {
                     suppressed = true;
                 }
             }
-            ruleAssigned[t] = !suppressed;
+            ev.ruleAssigned[t] = !suppressed;
         }
+    }
 
-        // ---- features for the learned layer, then the decision: the model where it has weights for a theme,
-        // else the rules. Either way a theme needs matched terms.
-        double[][] feat = null;
-        if (model != null || featuresOut != null || trace != null) {
-            feat = features(termTotals, text, n, tailStart, tailHolder[1], articleTokens, mTheme, mTerm, mTok, contrib, ctxOf, posOf, where,
-                    score, ruleAssigned, matched, strong, inTitle, firstStrong);
-            if (textWeights != null || textOut != null) {
-                textScores(text, tailStart, feat, textOut);
-            }
-            if (featuresOut != null) {
-                System.arraycopy(feat, 0, featuresOut, 0, nt);
-            }
-        }
-        Map<String, Double> scores = new LinkedHashMap<>();
+    /** The assigned themes, strongest first; fills {@code scores} with every theme's score. */
+    private List<ThemeScore> decide(Evidence ev, double[][] feat, Map<String, Double> scores) {
         List<ThemeScore> assigned = new ArrayList<>();
-        for (int t = 0; t < nt; t++) {
+        for (int t = 0; t < codes.length; t++) {
             ThemeModel.ThemeWeights w = model == null ? null : model.get(codes[t]);
-            double s = score[t];
-            boolean yes = ruleAssigned[t];
+            double s = ev.score[t];
+            boolean yes = ev.ruleAssigned[t];
+            List<String> matched = ev.matched.get(t);
             if (w != null) {
-                s = matched.get(t).isEmpty() ? 0.0 : Math.min(0.9999, round(w.probability(feat[t], boundTermWeights[t])));
-                yes = !matched.get(t).isEmpty() && s >= w.threshold();
+                s = matched.isEmpty() ? 0.0 : Math.min(0.9999, round(w.probability(feat[t], boundTermWeights[t])));
+                yes = !matched.isEmpty() && s >= w.threshold();
             }
-            if (trace != null) {
-                trace.append(String.format(java.util.Locale.ROOT, "%-20s rules %.3f%s%s features %s%n", codes[t], score[t],
-                        ruleAssigned[t] ? " (assigned)" : "", w == null ? "" : String.format(java.util.Locale.ROOT,
+            if (ev.trace != null) {
+                ev.trace.append(String.format(java.util.Locale.ROOT, "%-20s rules %.3f%s%s features %s%n", codes[t],
+                        ev.score[t], ev.ruleAssigned[t] ? " (assigned)" : "", w == null ? "" : String.format(java.util.Locale.ROOT,
                                 " model p=%.3f threshold %.2f%s", s, w.threshold(), yes ? " (assigned)" : ""),
                         featureText(feat[t])));
             }
             scores.put(codes[t], s);
             if (yes) {
-                assigned.add(new ThemeScore(codes[t], s, List.copyOf(matched.get(t))));
+                assigned.add(new ThemeScore(codes[t], s, List.copyOf(matched)));
             }
         }
         assigned.sort(Comparator.comparingDouble((ThemeScore s) -> -s.score()));
+        return assigned;
+    }
 
-        List<List<String>> perParagraph = new ArrayList<>(paras.size());
-        for (int p = 0; p < paras.size(); p++) {
-            double[] ev = paraEvidence[p];
+    /** Each paragraph's own themes: those with enough evidence in it, strongest first. */
+    private List<List<String>> paragraphThemes(Evidence ev) {
+        List<List<String>> perParagraph = new ArrayList<>(ev.paras.size());
+        for (int p = 0; p < ev.paras.size(); p++) {
+            double[] e = ev.paraEvidence[p];
             List<String> themes = new ArrayList<>(1);
-            for (int t = 0; t < nt; t++) {
-                if (ev[t] > 0 && ev[t] >= rules.themes.get(t).paragraphMinEvidence()) {
+            for (int t = 0; t < codes.length; t++) {
+                if (e[t] > 0 && e[t] >= rules.themes.get(t).paragraphMinEvidence()) {
                     themes.add(codes[t]);
                 }
             }
             if (themes.size() > 1) {
-                themes.sort(Comparator.comparingDouble(c -> -ev[indexOf(c)]));
+                themes.sort(Comparator.comparingDouble(c -> -e[indexOf(c)]));
             }
             perParagraph.add(List.copyOf(themes));
         }
-        return new Classification(assigned, scores, perParagraph);
+        return perParagraph;
     }
 
     private double[][] features(double[][] termTotals, Text text, int n, int tailStart, int marketWords, int articleTokens, IntList mTheme, IntList mTerm,
