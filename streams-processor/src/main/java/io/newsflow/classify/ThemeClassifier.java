@@ -423,9 +423,7 @@ public final class ThemeClassifier {
         // rules. Either way a theme needs matched terms.
         double[][] feat = null;
         if (model != null || featuresOut != null || trace != null) {
-            feat = features(ev.termTotals, ev.text, ev.n, ev.tailStart(), ev.tailHolder[1], ev.articleTokens,
-                    ev.mTheme, ev.mTerm, ev.mTok, ev.contrib, ev.ctxOf, ev.posOf, ev.where, ev.score, ev.ruleAssigned,
-                    ev.matched, ev.strong, ev.inTitle, ev.firstStrong);
+            feat = features(ev);
             if (textWeights != null || textOut != null) {
                 textScores(ev.text, ev.tailStart(), feat, textOut);
             }
@@ -785,10 +783,27 @@ public final class ThemeClassifier {
         return perParagraph;
     }
 
-    private double[][] features(double[][] termTotals, Text text, int n, int tailStart, int marketWords, int articleTokens, IntList mTheme, IntList mTerm,
-                                IntList mTok, double[] contrib, double[] ctxOf, double[] posOf, byte[] where,
-                                double[] score, boolean[] ruleAssigned, List<List<String>> matched, int[] strong,
-                                boolean[] inTitle, int[] firstStrong) {
+    /** The {@link #FEATURES} of every theme, from what the passes found. */
+    private double[][] features(Evidence ev) {
+        double[][] termTotals = ev.termTotals;
+        Text text = ev.text;
+        int n = ev.n;
+        int tailStart = ev.tailStart();
+        int marketWords = ev.tailHolder[1];
+        int articleTokens = ev.articleTokens;
+        IntList mTheme = ev.mTheme;
+        IntList mTerm = ev.mTerm;
+        IntList mTok = ev.mTok;
+        double[] contrib = ev.contrib;
+        double[] ctxOf = ev.ctxOf;
+        double[] posOf = ev.posOf;
+        byte[] where = ev.where;
+        double[] score = ev.score;
+        boolean[] ruleAssigned = ev.ruleAssigned;
+        List<List<String>> matched = ev.matched;
+        int[] strong = ev.strong;
+        boolean[] inTitle = ev.inTitle;
+        int[] firstStrong = ev.firstStrong;
         int nt = codes.length;
         int m = mTok.size;
         int bodySentences = 0;

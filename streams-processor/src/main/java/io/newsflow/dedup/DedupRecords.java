@@ -23,6 +23,11 @@ public final class DedupRecords {
 
     /** The first-seen owner of a key: which paragraph of which article (and article version) registered it. */
     public record Holder(String articleId, long version, int index, long exact, short[] signature) {
+
+        /** Paragraph {@code p} of version {@code version} of article {@code articleId} as a key's holder. */
+        public static Holder of(String articleId, long version, ParagraphProbe p) {
+            return new Holder(articleId, version, p.index(), p.exact(), p.signature());
+        }
     }
 
     /**
@@ -33,7 +38,7 @@ public final class DedupRecords {
     public record Registration(String articleId, long version, List<ParagraphProbe> paragraphs) {
 
         public Holder holder(ParagraphProbe p) {
-            return new Holder(articleId, version, p.index(), p.exact(), p.signature());
+            return Holder.of(articleId, version, p);
         }
     }
 

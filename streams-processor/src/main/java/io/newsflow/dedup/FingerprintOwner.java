@@ -96,7 +96,7 @@ public final class FingerprintOwner implements Processor<String, ProbeBatch, Str
                 ValueAndTimestamp<Holder> held = index.get(key);
                 if (held == null || held.timestamp() < now - retentionMs) {
                     if (mine == null) {
-                        mine = new Holder(batch.articleId(), batch.version(), p.index(), p.exact(), p.signature());
+                        mine = Holder.of(batch.articleId(), batch.version(), p);
                     }
                     index.put(key, ValueAndTimestamp.make(mine, now));
                     wonKeys[wonCount++] = key;
