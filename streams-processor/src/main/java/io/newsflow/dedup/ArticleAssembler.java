@@ -57,10 +57,17 @@ public final class ArticleAssembler implements Processor<String, VerdictBatch, S
     public void process(Record<String, VerdictBatch> record) {
         VerdictBatch verdict = record.value();
         String key = PendingKeys.of(verdict.articleId(), verdict.seq());
-        PendingArticle waiting = pending.get(key);
-        if (waiting == null) {
-            log.debug("verdict for {} seq {} has no pending article; ignored", verdict.articleId(), verdict.seq());
-            return;
+        // The parked article (the largest record here) is read once, at the last verdict, when the verdict says how
+        // many groups were asked; verdicts written before they carried it read it every time.
+        PendingArticle waiting = null;
+        int expected = verdict.groupsAsked();
+        if (expected <= 0) {
+            waiting = pending.get(key);
+            if (waiting == null) {
+                log.debug("verdict for {} seq {} has no pending article; ignored", verdict.articleId(), verdict.seq());
+                return;
+            }
+            expected = waiting.groupsExpected();
         }
         // Verdicts wait under their own small keys, so the parked article is written once, not once per verdict.
         String verdictKey = key + '\u0001' + verdict.group();
@@ -71,7 +78,7 @@ public final class ArticleAssembler implements Processor<String, VerdictBatch, S
         try (KeyValueIterator<String, VerdictBatch> it = received.range(key + '\u0001', key + '\u0002')) {
             it.forEachRemaining(earlier::add);
         }
-        if (earlier.size() + 1 < waiting.groupsExpected()) {
+        if (earlier.size() + 1 < expected) {
             received.put(verdictKey, verdict);
             return;
         }
@@ -81,6 +88,13 @@ public final class ArticleAssembler implements Processor<String, VerdictBatch, S
             received.delete(e.key);
         }
         verdicts.add(verdict);
+        if (waiting == null) {
+            waiting = pending.get(key);
+            if (waiting == null) {
+                log.debug("verdicts for {} seq {} have no pending article; ignored", verdict.articleId(), verdict.seq());
+                return;
+            }
+        }
         pending.delete(key);
         context.forward(record.withKey(verdict.articleId()).withValue(enrich(waiting, verdicts)));
     }

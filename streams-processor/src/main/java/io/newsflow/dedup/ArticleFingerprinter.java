@@ -69,7 +69,7 @@ public final class ArticleFingerprinter implements Processor<String, Article, St
                 paragraphs, fingerprints, version, byGroup.size()));
         for (Map.Entry<Integer, List<ParagraphProbe>> e : byGroup.entrySet()) {
             context.forward(record.withKey(article.id())
-                    .withValue(new ProbeBatch(article.id(), version, seq, partition, e.getKey(), e.getValue())));
+                    .withValue(new ProbeBatch(article.id(), version, seq, partition, e.getKey(), e.getValue(), byGroup.size())));
         }
     }
 

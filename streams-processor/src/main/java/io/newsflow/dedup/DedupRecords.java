@@ -15,10 +15,12 @@ public final class DedupRecords {
 
     /**
      * Everything one article asks one owner group: sent once per (article, group). {@code seq} and
-     * {@code sourcePartition} identify the pending article the verdict must return to.
+     * {@code sourcePartition} identify the pending article the verdict must return to; {@code groupsAsked} is how
+     * many groups the article asked (0 in records written before it was carried), so the assembler can tell the last
+     * verdict without reading the parked article.
      */
     public record ProbeBatch(String articleId, long version, long seq, int sourcePartition, int group,
-                             List<ParagraphProbe> paragraphs) {
+                             List<ParagraphProbe> paragraphs, int groupsAsked) {
     }
 
     /** The first-seen owner of a key: which paragraph of which article (and article version) registered it. */
@@ -46,8 +48,9 @@ public final class DedupRecords {
     public record Hit(int index, long key, Holder holder) {
     }
 
-    /** One owner group's answer to one {@link ProbeBatch}. */
-    public record VerdictBatch(String articleId, long seq, int sourcePartition, int group, List<Hit> hits) {
+    /** One owner group's answer to one {@link ProbeBatch}; {@code groupsAsked} is copied from it. */
+    public record VerdictBatch(String articleId, long seq, int sourcePartition, int group, List<Hit> hits,
+                               int groupsAsked) {
     }
 
     /**

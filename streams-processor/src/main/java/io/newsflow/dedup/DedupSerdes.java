@@ -31,6 +31,8 @@ public final class DedupSerdes {
     private static final byte FORMAT = 1;
     /** Pending articles since format 2 carry their cleaned paragraphs and fingerprints instead of the JSON body. */
     private static final byte PENDING_FORMAT = 2;
+    /** Probe and verdict batches: format 2 appends how many groups the article asked. */
+    private static final byte BATCH_FORMAT = 2;
     private static final Serde<Article> ARTICLE = new JsonSerde<>(Article.class);
 
     private DedupSerdes() {
@@ -73,20 +75,22 @@ public final class DedupSerdes {
     }
 
     public static Serde<ProbeBatch> probeBatch() {
-        return serde(FORMAT, (out, b) -> {
+        return serde(BATCH_FORMAT, (out, b) -> {
             out.writeUTF(b.articleId());
             out.writeLong(b.version());
             out.writeLong(b.seq());
             out.writeInt(b.sourcePartition());
             out.writeInt(b.group());
             writeParagraphs(out, b.paragraphs());
+            out.writeInt(b.groupsAsked());
         }, (in, f) -> {
             String id = readUTF(in);
             long version = in.getLong();
             long seq = in.getLong();
             int partition = in.getInt();
             int group = in.getInt();
-            return new ProbeBatch(id, version, seq, partition, group, readParagraphs(in));
+            List<ParagraphProbe> paragraphs = readParagraphs(in);
+            return new ProbeBatch(id, version, seq, partition, group, paragraphs, f >= 2 ? in.getInt() : 0);
         });
     }
 
@@ -132,7 +136,7 @@ public final class DedupSerdes {
     }
 
     public static Serde<VerdictBatch> verdictBatch() {
-        return serde(FORMAT, DedupSerdes::writeVerdict, (in, f) -> readVerdict(in));
+        return serde(BATCH_FORMAT, DedupSerdes::writeVerdict, DedupSerdes::readVerdict);
     }
 
     public static Serde<PendingArticle> pendingArticle() {
@@ -191,9 +195,10 @@ public final class DedupSerdes {
             out.writeLong(h.key());
             writeHolder(out, h.holder());
         }
+        out.writeInt(v.groupsAsked());
     }
 
-    private static VerdictBatch readVerdict(ByteBuffer in) {
+    private static VerdictBatch readVerdict(ByteBuffer in, byte format) {
         String id = readUTF(in);
         long seq = in.getLong();
         int partition = in.getInt();
@@ -205,7 +210,7 @@ public final class DedupSerdes {
             long key = in.getLong();
             hits.add(new Hit(index, key, readHolder(in)));
         }
-        return new VerdictBatch(id, seq, partition, group, hits);
+        return new VerdictBatch(id, seq, partition, group, hits, format >= 2 ? in.getInt() : 0);
     }
 
     private static void writeHolder(Out out, Holder h) {

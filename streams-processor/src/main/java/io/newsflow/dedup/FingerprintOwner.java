@@ -58,6 +58,8 @@ public final class FingerprintOwner implements Processor<String, ProbeBatch, Str
     private TimestampedKeyValueStore<Long, Holder> index;
     private TimestampedKeyValueStore<Long, Registration> registrations;
     private boolean indexChecked;
+    /** Every key the index may hold; built from the registrations when the index is checked. */
+    private final KeyFilter indexKeys = new KeyFilter();
 
     public FingerprintOwner(String indexStoreName, String registrationStoreName, DedupSettings settings) {
         this.indexStoreName = indexStoreName;
@@ -87,18 +89,26 @@ public final class FingerprintOwner implements Processor<String, ProbeBatch, Str
         long now = record.timestamp();
         List<Hit> hits = new ArrayList<>();
         List<ParagraphProbe> won = new ArrayList<>();
+        // the keys this batch wins go to the index in one write batch at the end (one JNI call, not one per key)
+        List<KeyValue<Long, ValueAndTimestamp<Holder>>> puts = new ArrayList<>();
         for (ParagraphProbe p : batch.paragraphs()) {
             long[] bands = null;
-            Holder mine = null;
+            ValueAndTimestamp<Holder> mine = null;
             long[] wonKeys = new long[p.keys().length];
             int wonCount = 0;
             for (long key : p.keys()) {
-                ValueAndTimestamp<Holder> held = index.get(key);
+                // most keys of a new paragraph are in nobody's hands: the filter says so without a lookup
+                boolean maybeHeld = indexKeys.mightContain(key);
+                ValueAndTimestamp<Holder> held = maybeHeld ? index.get(key) : null;
                 if (held == null || held.timestamp() < now - retentionMs) {
-                    if (mine == null) {
-                        mine = Holder.of(batch.articleId(), batch.version(), p);
+                    if (maybeHeld && wonInBatch(puts, key)) {
+                        continue; // an earlier paragraph of this article holds it; its write is still pending
                     }
-                    index.put(key, ValueAndTimestamp.make(mine, now));
+                    if (mine == null) {
+                        mine = ValueAndTimestamp.make(Holder.of(batch.articleId(), batch.version(), p), now);
+                    }
+                    puts.add(KeyValue.pair(key, mine));
+                    indexKeys.add(key);
                     wonKeys[wonCount++] = key;
                     continue;
                 }
@@ -127,9 +137,12 @@ public final class FingerprintOwner implements Processor<String, ProbeBatch, Str
         if (!won.isEmpty()) {
             registrations.put(offset, ValueAndTimestamp.make(new Registration(batch.articleId(), batch.version(), won), now));
         }
-        mark(APPLIED, offset);
+        // RocksDB applies a write batch whole or not at all, so the marker says "applied" only with all the keys
+        puts.add(KeyValue.pair(ParagraphFingerprinter.RESERVED_KEY, ValueAndTimestamp.make(APPLIED, offset)));
+        index.putAll(puts);
         context.forward(record.withValue(
-                new VerdictBatch(batch.articleId(), batch.seq(), batch.sourcePartition(), batch.group(), hits)));
+                new VerdictBatch(batch.articleId(), batch.seq(), batch.sourcePartition(), batch.group(), hits,
+                        batch.groupsAsked())));
     }
 
     /**
@@ -170,6 +183,31 @@ public final class FingerprintOwner implements Processor<String, ProbeBatch, Str
                         context.taskId(), counts[0], counts[1], from, offset - 1);
             }
         }
+        fillKeyFilter(offset);
+    }
+
+    /**
+     * Adds every key of every registration before {@code offset} to the key filter. The index now holds exactly
+     * what those registered, minus what the sweep expired, so no key it holds is missing from the filter.
+     */
+    private void fillKeyFilter(long offset) {
+        indexKeys.clear();
+        if (offset <= 0) {
+            return;
+        }
+        try (KeyValueIterator<Long, ValueAndTimestamp<Registration>> all = registrations.range(0L, offset - 1)) {
+            all.forEachRemaining(e -> {
+                for (ParagraphProbe p : e.value.value().paragraphs()) {
+                    for (long key : p.keys()) {
+                        indexKeys.add(key);
+                    }
+                }
+            });
+        }
+        if (indexKeys.size() > 0) {
+            LOG.info("dedup index of task {}: key filter holds {} keys ({} KB)", context.taskId(), indexKeys.size(),
+                    indexKeys.bytes() / 1024);
+        }
     }
 
     private long apply(Registration registration, long timestamp) {
@@ -182,6 +220,15 @@ public final class FingerprintOwner implements Processor<String, ProbeBatch, Str
             }
         }
         return keys;
+    }
+
+    private static boolean wonInBatch(List<KeyValue<Long, ValueAndTimestamp<Holder>>> puts, long key) {
+        for (KeyValue<Long, ValueAndTimestamp<Holder>> p : puts) {
+            if (p.key == key) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void mark(Holder state, long offset) {

@@ -47,15 +47,17 @@ class DedupSerdesTest {
         assertNull(roundTrip(DedupSerdes.holder(), new Holder("a", 1, 0, 7, null)).signature());
 
         ProbeBatch b = new ProbeBatch(ID, 9, 1234, 2, 1, List.of(new ParagraphProbe(0, PRINT.exact(), PRINT.signature(),
-                PRINT.keys()), new ParagraphProbe(1, 5, null, new long[] {4})));
+                PRINT.keys()), new ParagraphProbe(1, 5, null, new long[] {4})), 3);
         ProbeBatch pb = roundTrip(DedupSerdes.probeBatch(), b);
         assertEquals(ID, pb.articleId());
         assertEquals(1234, pb.seq());
+        assertEquals(3, pb.groupsAsked());
         assertArrayEquals(PRINT.keys(), pb.paragraphs().get(0).keys());
         assertNull(pb.paragraphs().get(1).signature());
 
-        VerdictBatch v = new VerdictBatch(ID, 7, 0, 2, List.of(new Hit(1, 99L, h)));
+        VerdictBatch v = new VerdictBatch(ID, 7, 0, 2, List.of(new Hit(1, 99L, h)), 3);
         VerdictBatch vb = roundTrip(DedupSerdes.verdictBatch(), v);
+        assertEquals(3, vb.groupsAsked());
         assertEquals(99L, vb.hits().get(0).key());
         assertEquals(ID, vb.hits().get(0).holder().articleId());
 
@@ -65,6 +67,32 @@ class DedupSerdesTest {
         assertArrayEquals(PRINT.keys(), r.paragraphs().get(0).keys());
         assertArrayEquals(PRINT.signature(), r.holder(r.paragraphs().get(0)).signature());
         assertArrayEquals(new long[] {4}, r.paragraphs().get(1).keys());
+    }
+
+    @Test
+    void shouldReadProbesAndVerdictsWrittenBeforeTheyCarriedTheGroupCount() {
+        // format 1 is format 2 without the trailing group count: records still in the repartition topics or the
+        // verdict store after an upgrade
+        ProbeBatch b = new ProbeBatch(ID, 9, 1234, 2, 1, List.of(new ParagraphProbe(0, PRINT.exact(),
+                PRINT.signature(), PRINT.keys())), 3);
+        ProbeBatch old = DedupSerdes.probeBatch().deserializer().deserialize("t", formatOne(
+                DedupSerdes.probeBatch().serializer().serialize("t", b)));
+        assertEquals(1234, old.seq());
+        assertArrayEquals(PRINT.keys(), old.paragraphs().get(0).keys());
+        assertEquals(0, old.groupsAsked(), "unknown: the assembler reads the parked article for it");
+
+        VerdictBatch v = new VerdictBatch(ID, 7, 0, 2, List.of(new Hit(1, 99L,
+                new Holder(ID, 42L, 3, PRINT.exact(), PRINT.signature()))), 3);
+        VerdictBatch oldVerdict = DedupSerdes.verdictBatch().deserializer().deserialize("t", formatOne(
+                DedupSerdes.verdictBatch().serializer().serialize("t", v)));
+        assertEquals(99L, oldVerdict.hits().get(0).key());
+        assertEquals(0, oldVerdict.groupsAsked());
+    }
+
+    private static byte[] formatOne(byte[] formatTwo) {
+        byte[] old = java.util.Arrays.copyOf(formatTwo, formatTwo.length - Integer.BYTES);
+        old[0] = 1;
+        return old;
     }
 
     @Test

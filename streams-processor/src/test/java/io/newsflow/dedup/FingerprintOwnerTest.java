@@ -115,7 +115,7 @@ class FingerprintOwnerTest {
         List<Hit> probe(long offset, String articleId, String paragraph) {
             Fingerprint f = ArticleText.fingerprints(List.of(paragraph)).get(0);
             ProbeBatch batch = new ProbeBatch(articleId, 1, offset, 0, 0,
-                    List.of(new ParagraphProbe(0, f.exact(), f.signature(), f.keys())));
+                    List.of(new ParagraphProbe(0, f.exact(), f.signature(), f.keys())), 1);
             context.setRecordMetadata(PROBES, 0, offset);
             context.resetForwards();
             owner.process(new Record<>(articleId, batch, 1_000L + offset));
