@@ -44,6 +44,15 @@ public final class DedupRecords {
         }
     }
 
+    /**
+     * An index entry: the first holder of a key is paragraph {@code paragraph} of the registration stored under
+     * {@code registration} (a probe offset). Twelve bytes instead of the holder itself (its signature is 128), under
+     * each of a paragraph's 13 keys; the holder is read from the registration only when a key is hit. Entries with
+     * {@code registration < 0} are the index's own bookkeeping.
+     */
+    public record IndexEntry(long registration, int paragraph) {
+    }
+
     /** A key of paragraph {@code index} already held by another article's paragraph. */
     public record Hit(int index, long key, Holder holder) {
     }

@@ -2,6 +2,7 @@ package io.newsflow.dedup;
 
 import io.newsflow.dedup.DedupRecords.Hit;
 import io.newsflow.dedup.DedupRecords.Holder;
+import io.newsflow.dedup.DedupRecords.IndexEntry;
 import io.newsflow.dedup.DedupRecords.ParagraphProbe;
 import io.newsflow.dedup.DedupRecords.PendingArticle;
 import io.newsflow.dedup.DedupRecords.ProbeBatch;
@@ -129,6 +130,13 @@ public final class DedupSerdes {
             paragraphs.add(new ParagraphProbe(index, exact, signature, keys));
         }
         return paragraphs;
+    }
+
+    public static Serde<IndexEntry> indexEntry() {
+        return serde(FORMAT, (out, e) -> {
+            out.writeLong(e.registration());
+            out.writeInt(e.paragraph());
+        }, (in, f) -> new IndexEntry(in.getLong(), in.getInt()));
     }
 
     public static Serde<Holder> holder() {

@@ -2,6 +2,7 @@ package io.newsflow.dedup;
 
 import io.newsflow.dedup.DedupRecords.Hit;
 import io.newsflow.dedup.DedupRecords.Holder;
+import io.newsflow.dedup.DedupRecords.IndexEntry;
 import io.newsflow.dedup.DedupRecords.ParagraphProbe;
 import io.newsflow.dedup.DedupRecords.ProbeBatch;
 import io.newsflow.dedup.DedupRecords.Registration;
@@ -21,7 +22,9 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Step 2 of dedup, on the owner partition of a group of keys: every key has exactly one owner task, so "first
@@ -48,14 +51,14 @@ public final class FingerprintOwner implements Processor<String, ProbeBatch, Str
      * the probe being applied ({@code APPLYING}) or last applied ({@code APPLIED}). RocksDB keeps a prefix of the
      * writes when a memtable is lost, so "applying x" on disk means some of x's entries may be there.
      */
-    private static final Holder APPLYING = new Holder("", 0, -1, 0, null);
-    private static final Holder APPLIED = new Holder("", 1, -1, 0, null);
+    private static final IndexEntry APPLYING = new IndexEntry(-1, 0);
+    private static final IndexEntry APPLIED = new IndexEntry(-1, 1);
 
     private final String indexStoreName;
     private final String registrationStoreName;
     private final long retentionMs;
     private ProcessorContext<String, VerdictBatch> context;
-    private TimestampedKeyValueStore<Long, Holder> index;
+    private TimestampedKeyValueStore<Long, IndexEntry> index;
     private TimestampedKeyValueStore<Long, Registration> registrations;
     private boolean indexChecked;
     /** Every key the index may hold; built from the registrations when the index is checked. */
@@ -90,29 +93,31 @@ public final class FingerprintOwner implements Processor<String, ProbeBatch, Str
         List<Hit> hits = new ArrayList<>();
         List<ParagraphProbe> won = new ArrayList<>();
         // the keys this batch wins go to the index in one write batch at the end (one JNI call, not one per key)
-        List<KeyValue<Long, ValueAndTimestamp<Holder>>> puts = new ArrayList<>();
+        List<KeyValue<Long, ValueAndTimestamp<IndexEntry>>> puts = new ArrayList<>();
+        Map<Long, Registration> holders = new HashMap<>(); // registrations this batch's hits point to, read once
         for (ParagraphProbe p : batch.paragraphs()) {
             long[] bands = null;
-            ValueAndTimestamp<Holder> mine = null;
+            ValueAndTimestamp<IndexEntry> mine = null;
             long[] wonKeys = new long[p.keys().length];
             int wonCount = 0;
             for (long key : p.keys()) {
                 // most keys of a new paragraph are in nobody's hands: the filter says so without a lookup
                 boolean maybeHeld = indexKeys.mightContain(key);
-                ValueAndTimestamp<Holder> held = maybeHeld ? index.get(key) : null;
-                if (held == null || held.timestamp() < now - retentionMs) {
+                ValueAndTimestamp<IndexEntry> held = maybeHeld ? index.get(key) : null;
+                Holder holder = held == null || held.timestamp() < now - retentionMs ? null
+                        : holderOf(held.value(), holders);
+                if (holder == null) {
                     if (maybeHeld && wonInBatch(puts, key)) {
                         continue; // an earlier paragraph of this article holds it; its write is still pending
                     }
                     if (mine == null) {
-                        mine = ValueAndTimestamp.make(Holder.of(batch.articleId(), batch.version(), p), now);
+                        mine = ValueAndTimestamp.make(new IndexEntry(offset, won.size()), now);
                     }
                     puts.add(KeyValue.pair(key, mine));
                     indexKeys.add(key);
                     wonKeys[wonCount++] = key;
                     continue;
                 }
-                Holder holder = held.value();
                 // Repeats inside one article (and an article's own earlier versions) are settled by the
                 // assembler from the article alone, so they stay deterministic whatever this store holds.
                 if (holder.articleId().equals(batch.articleId())) {
@@ -153,7 +158,7 @@ public final class FingerprintOwner implements Processor<String, ProbeBatch, Str
      * aborted and which are now read again): it is then cleared and rebuilt.
      */
     private void reconcileIndex(long offset) {
-        ValueAndTimestamp<Holder> marker = index.get(ParagraphFingerprinter.RESERVED_KEY);
+        ValueAndTimestamp<IndexEntry> marker = index.get(ParagraphFingerprinter.RESERVED_KEY);
         boolean rebuild;
         long from; // the first probe offset whose registration the index may lack
         if (marker == null) {
@@ -161,7 +166,7 @@ public final class FingerprintOwner implements Processor<String, ProbeBatch, Str
             from = 0;
         } else {
             rebuild = marker.timestamp() >= offset; // it applied a probe that is now read again
-            from = marker.value().version() == APPLIED.version() ? marker.timestamp() + 1 : marker.timestamp();
+            from = marker.value().equals(APPLIED) ? marker.timestamp() + 1 : marker.timestamp();
         }
         if (rebuild) {
             long removed = clear(index);
@@ -175,7 +180,7 @@ public final class FingerprintOwner implements Processor<String, ProbeBatch, Str
             try (KeyValueIterator<Long, ValueAndTimestamp<Registration>> missing = registrations.range(from, offset - 1)) {
                 missing.forEachRemaining(e -> {
                     counts[0]++;
-                    counts[1] += apply(e.value.value(), e.value.timestamp());
+                    counts[1] += apply(e.key, e.value.value(), e.value.timestamp());
                 });
             }
             if (counts[0] > 0) {
@@ -210,10 +215,12 @@ public final class FingerprintOwner implements Processor<String, ProbeBatch, Str
         }
     }
 
-    private long apply(Registration registration, long timestamp) {
+    private long apply(long offset, Registration registration, long timestamp) {
         long keys = 0;
-        for (ParagraphProbe p : registration.paragraphs()) {
-            ValueAndTimestamp<Holder> entry = ValueAndTimestamp.make(registration.holder(p), timestamp);
+        List<ParagraphProbe> paragraphs = registration.paragraphs();
+        for (int i = 0; i < paragraphs.size(); i++) {
+            ParagraphProbe p = paragraphs.get(i);
+            ValueAndTimestamp<IndexEntry> entry = ValueAndTimestamp.make(new IndexEntry(offset, i), timestamp);
             for (long key : p.keys()) {
                 index.put(key, entry);
                 keys++;
@@ -222,8 +229,26 @@ public final class FingerprintOwner implements Processor<String, ProbeBatch, Str
         return keys;
     }
 
-    private static boolean wonInBatch(List<KeyValue<Long, ValueAndTimestamp<Holder>>> puts, long key) {
-        for (KeyValue<Long, ValueAndTimestamp<Holder>> p : puts) {
+    /**
+     * The holder an index entry points to. Every entry the index holds after {@link #reconcileIndex} points to a
+     * registration that is still stored (the sweep deletes a registration only with the entries that point to it);
+     * should one be missing all the same, the key counts as free and is taken over, as an expired one is.
+     */
+    private Holder holderOf(IndexEntry entry, Map<Long, Registration> read) {
+        Registration r = read.computeIfAbsent(entry.registration(), offset -> {
+            ValueAndTimestamp<Registration> stored = registrations.get(offset);
+            return stored == null ? null : stored.value();
+        });
+        if (r == null || entry.paragraph() >= r.paragraphs().size()) {
+            LOG.warn("dedup index of task {} points to registration {} paragraph {}, which is not stored; the key is "
+                    + "registered again", context.taskId(), entry.registration(), entry.paragraph());
+            return null;
+        }
+        return r.holder(r.paragraphs().get(entry.paragraph()));
+    }
+
+    private static boolean wonInBatch(List<KeyValue<Long, ValueAndTimestamp<IndexEntry>>> puts, long key) {
+        for (KeyValue<Long, ValueAndTimestamp<IndexEntry>> p : puts) {
             if (p.key == key) {
                 return true;
             }
@@ -231,19 +256,19 @@ public final class FingerprintOwner implements Processor<String, ProbeBatch, Str
         return false;
     }
 
-    private void mark(Holder state, long offset) {
+    private void mark(IndexEntry state, long offset) {
         index.put(ParagraphFingerprinter.RESERVED_KEY, ValueAndTimestamp.make(state, offset));
     }
 
-    private static boolean hasEntries(TimestampedKeyValueStore<Long, Holder> store) {
-        try (KeyValueIterator<Long, ValueAndTimestamp<Holder>> all = store.all()) {
+    private static boolean hasEntries(TimestampedKeyValueStore<Long, IndexEntry> store) {
+        try (KeyValueIterator<Long, ValueAndTimestamp<IndexEntry>> all = store.all()) {
             return all.hasNext();
         }
     }
 
-    private static long clear(TimestampedKeyValueStore<Long, Holder> store) {
+    private static long clear(TimestampedKeyValueStore<Long, IndexEntry> store) {
         List<Long> keys = new ArrayList<>();
-        try (KeyValueIterator<Long, ValueAndTimestamp<Holder>> all = store.all()) {
+        try (KeyValueIterator<Long, ValueAndTimestamp<IndexEntry>> all = store.all()) {
             all.forEachRemaining(e -> keys.add(e.key));
         }
         keys.forEach(store::delete);
@@ -266,7 +291,7 @@ public final class FingerprintOwner implements Processor<String, ProbeBatch, Str
             for (ParagraphProbe p : e.value.paragraphs()) {
                 for (long key : p.keys()) {
                     // a key re-registered since by a newer paragraph stays
-                    ValueAndTimestamp<Holder> held = index.get(key);
+                    ValueAndTimestamp<IndexEntry> held = index.get(key);
                     if (held != null && held.timestamp() < cutoff) {
                         index.delete(key);
                     }

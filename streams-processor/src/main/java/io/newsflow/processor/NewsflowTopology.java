@@ -31,7 +31,7 @@ import java.util.Set;
  * articles ──► fingerprint-paragraphs ──(dedup-probes, by owner group)──► look-up-fingerprint-owners
  *                  │ parks article in                                           │ first-seen holders per key:
  *                  ▼ pending-articles                                           ▼ dedup-registrations (expiring)
- *                                                                                 + local dedup-fingerprint-index
+ *                                                                                 + local dedup-key-index
  * articles-enriched ◄── assemble-and-classify ◄──(dedup-verdicts, back to the article's partition)──┘
  * articles.theme.&lt;theme&gt; ◄── one filtered copy per theme the article carries (same transaction)
  * </pre>
@@ -44,8 +44,13 @@ import java.util.Set;
 public final class NewsflowTopology {
 
     public static final String PENDING_STORE = "pending-articles";
-    /** The owners' key → first holder index (local only, derived from {@link #REGISTRATION_STORE}). */
-    public static final String FINGERPRINT_STORE = "dedup-fingerprint-index";
+    /**
+     * The owners' key → first holder index (local only, derived from {@link #REGISTRATION_STORE}): each entry points
+     * to a registration. Named anew when its layout changed (it held the holders themselves as
+     * "dedup-fingerprint-index"), so an index of the old layout is never read: the new one is built from the
+     * registrations.
+     */
+    public static final String FINGERPRINT_STORE = "dedup-key-index";
     public static final String REGISTRATION_STORE = "dedup-registrations";
     public static final String VERDICT_STORE = "pending-verdicts";
 
@@ -70,7 +75,7 @@ public final class NewsflowTopology {
         // No record cache on the index: its keys are nearly all written once, so a cache only adds a sorted-map
         // insert per key and a flush per commit (measured: docs/PERFORMANCE.md).
         builder.addStateStore(Stores.timestampedKeyValueStoreBuilder(
-                Stores.persistentTimestampedKeyValueStore(FINGERPRINT_STORE), Serdes.Long(), DedupSerdes.holder())
+                Stores.persistentTimestampedKeyValueStore(FINGERPRINT_STORE), Serdes.Long(), DedupSerdes.indexEntry())
                 .withCachingDisabled().withLoggingDisabled());
 
         KStream<String, EnrichedArticle> enriched = builder.stream(Topics.ARTICLES, Consumed.with(Serdes.String(), NewsflowSerdes.article()).withName("read-articles"))

@@ -1,7 +1,7 @@
 package io.newsflow.dedup;
 
 import io.newsflow.dedup.DedupRecords.Hit;
-import io.newsflow.dedup.DedupRecords.Holder;
+import io.newsflow.dedup.DedupRecords.IndexEntry;
 import io.newsflow.dedup.DedupRecords.ParagraphProbe;
 import io.newsflow.dedup.DedupRecords.ProbeBatch;
 import io.newsflow.dedup.DedupRecords.Registration;
@@ -36,13 +36,13 @@ class FingerprintOwnerTest {
     private static final String OTHER = "Shares of the exchange operator fell after it reported lower trading volumes for the third quarter.";
     private static final DedupSettings SETTINGS = new DedupSettings(0.7, Duration.ofDays(30), 1);
 
-    private TimestampedKeyValueStore<Long, Holder> index;
+    private TimestampedKeyValueStore<Long, IndexEntry> index;
     private TimestampedKeyValueStore<Long, Registration> registrations;
 
     @BeforeEach
     void stores() {
         index = Stores.timestampedKeyValueStoreBuilder(Stores.inMemoryKeyValueStore("index"), Serdes.Long(),
-                DedupSerdes.holder()).withLoggingDisabled().build();
+                DedupSerdes.indexEntry()).withLoggingDisabled().build();
         registrations = Stores.timestampedKeyValueStoreBuilder(Stores.inMemoryKeyValueStore("registrations"),
                 Serdes.Long(), DedupSerdes.registration()).withLoggingDisabled().build();
     }
