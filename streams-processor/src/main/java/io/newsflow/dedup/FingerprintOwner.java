@@ -61,8 +61,11 @@ public final class FingerprintOwner implements Processor<String, ProbeBatch, Str
     private TimestampedKeyValueStore<Long, IndexEntry> index;
     private TimestampedKeyValueStore<Long, Registration> registrations;
     private boolean indexChecked;
-    /** Every key the index may hold; built from the registrations when the index is checked. */
-    private final KeyFilter indexKeys = new KeyFilter();
+    /**
+     * Every key the index may hold: filled when the index is checked, rebuilt by the sweep from the registrations
+     * that remain, so it follows the keys within the retention rather than every key ever won.
+     */
+    private KeyFilter indexKeys = new KeyFilter();
 
     public FingerprintOwner(String indexStoreName, String registrationStoreName, DedupSettings settings) {
         this.indexStoreName = indexStoreName;
@@ -158,6 +161,7 @@ public final class FingerprintOwner implements Processor<String, ProbeBatch, Str
      * aborted and which are now read again): it is then cleared and rebuilt.
      */
     private void reconcileIndex(long offset) {
+        indexKeys.clear();
         ValueAndTimestamp<IndexEntry> marker = index.get(ParagraphFingerprinter.RESERVED_KEY);
         boolean rebuild;
         long from; // the first probe offset whose registration the index may lack
@@ -174,6 +178,8 @@ public final class FingerprintOwner implements Processor<String, ProbeBatch, Str
                     + "rebuilding it ({} entries dropped)", context.taskId(),
                     marker == null ? "unknown" : marker.timestamp(), offset, removed);
             from = 0;
+        } else {
+            fillKeyFilterFromIndex(); // the replay below adds what it applies
         }
         if (from < offset) {
             long[] counts = new long[2];
@@ -188,30 +194,21 @@ public final class FingerprintOwner implements Processor<String, ProbeBatch, Str
                         context.taskId(), counts[0], counts[1], from, offset - 1);
             }
         }
-        fillKeyFilter(offset);
-    }
-
-    /**
-     * Adds every key of every registration before {@code offset} to the key filter. The index now holds exactly
-     * what those registered, minus what the sweep expired, so no key it holds is missing from the filter.
-     */
-    private void fillKeyFilter(long offset) {
-        indexKeys.clear();
-        if (offset <= 0) {
-            return;
-        }
-        try (KeyValueIterator<Long, ValueAndTimestamp<Registration>> all = registrations.range(0L, offset - 1)) {
-            all.forEachRemaining(e -> {
-                for (ParagraphProbe p : e.value.value().paragraphs()) {
-                    for (long key : p.keys()) {
-                        indexKeys.add(key);
-                    }
-                }
-            });
-        }
         if (indexKeys.size() > 0) {
             LOG.info("dedup index of task {}: key filter holds {} keys ({} KB)", context.taskId(), indexKeys.size(),
                     indexKeys.bytes() / 1024);
+        }
+    }
+
+    /** Adds the keys the index holds to the key filter: one pass over its keys, whose values are 12 bytes. */
+    private void fillKeyFilterFromIndex() {
+        try (KeyValueIterator<Long, ValueAndTimestamp<IndexEntry>> all = index.all()) {
+            while (all.hasNext()) {
+                long key = all.next().key;
+                if (key != ParagraphFingerprinter.RESERVED_KEY) {
+                    indexKeys.add(key);
+                }
+            }
         }
     }
 
@@ -223,6 +220,7 @@ public final class FingerprintOwner implements Processor<String, ProbeBatch, Str
             ValueAndTimestamp<IndexEntry> entry = ValueAndTimestamp.make(new IndexEntry(offset, i), timestamp);
             for (long key : p.keys()) {
                 index.put(key, entry);
+                indexKeys.add(key);
                 keys++;
             }
         }
@@ -230,15 +228,19 @@ public final class FingerprintOwner implements Processor<String, ProbeBatch, Str
     }
 
     /**
-     * The holder an index entry points to. Every entry the index holds after {@link #reconcileIndex} points to a
-     * registration that is still stored (the sweep deletes a registration only with the entries that point to it);
-     * should one be missing all the same, the key counts as free and is taken over, as an expired one is.
+     * The holder an index entry points to. The sweep deletes a registration together with the entries that point to
+     * it, but an entry can still dangle: a task that comes back to an instance after sweeps ran elsewhere finds an
+     * older local index. A dangling entry counts as free and the key is taken over, as an expired one is.
      */
     private Holder holderOf(IndexEntry entry, Map<Long, Registration> read) {
-        Registration r = read.computeIfAbsent(entry.registration(), offset -> {
-            ValueAndTimestamp<Registration> stored = registrations.get(offset);
-            return stored == null ? null : stored.value();
-        });
+        Registration r;
+        if (read.containsKey(entry.registration())) {
+            r = read.get(entry.registration());
+        } else {
+            ValueAndTimestamp<Registration> stored = registrations.get(entry.registration());
+            r = stored == null ? null : stored.value();
+            read.put(entry.registration(), r);
+        }
         if (r == null || entry.paragraph() >= r.paragraphs().size()) {
             LOG.warn("dedup index of task {} points to registration {} paragraph {}, which is not stored; the key is "
                     + "registered again", context.taskId(), entry.registration(), entry.paragraph());
@@ -279,13 +281,24 @@ public final class FingerprintOwner implements Processor<String, ProbeBatch, Str
     private void deleteExpired(long streamTime) {
         long cutoff = streamTime - retentionMs;
         List<KeyValue<Long, Registration>> expired = new ArrayList<>();
+        // every live index entry belongs to a registration that stays, so their keys are all the filter needs
+        KeyFilter remaining = new KeyFilter();
         try (KeyValueIterator<Long, ValueAndTimestamp<Registration>> all = registrations.all()) {
             while (all.hasNext()) {
                 KeyValue<Long, ValueAndTimestamp<Registration>> e = all.next();
                 if (e.value.timestamp() < cutoff) {
                     expired.add(KeyValue.pair(e.key, e.value.value()));
+                } else {
+                    for (ParagraphProbe p : e.value.value().paragraphs()) {
+                        for (long key : p.keys()) {
+                            remaining.add(key);
+                        }
+                    }
                 }
             }
+        }
+        if (indexChecked && !expired.isEmpty()) {
+            indexKeys = remaining;
         }
         for (KeyValue<Long, Registration> e : expired) {
             for (ParagraphProbe p : e.value.paragraphs()) {

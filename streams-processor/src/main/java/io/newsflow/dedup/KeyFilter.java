@@ -36,8 +36,8 @@ final class KeyFilter {
             count = 0;
         }
         long[] bits = filters.get(filters.size() - 1);
-        int base = block(bits, key);
         long h = mix(key);
+        int base = block(bits, blockHash(h));
         for (int i = 0; i < HASHES; i++) {
             int bit = (int) (h >>> (i * 9)) & 511;
             bits[base + (bit >>> 6)] |= 1L << bit;
@@ -48,9 +48,10 @@ final class KeyFilter {
 
     boolean mightContain(long key) {
         long h = mix(key);
+        long b = blockHash(h);
         for (int f = filters.size() - 1; f >= 0; f--) {
             long[] bits = filters.get(f);
-            int base = block(bits, key);
+            int base = block(bits, b);
             boolean all = true;
             for (int i = 0; i < HASHES && all; i++) {
                 int bit = (int) (h >>> (i * 9)) & 511;
@@ -91,12 +92,21 @@ final class KeyFilter {
         return new long[(int) (blocks * LONGS_PER_BLOCK)];
     }
 
-    private static int block(long[] bits, long key) {
-        int blocks = bits.length / LONGS_PER_BLOCK;
-        return (int) Long.remainderUnsigned(key, blocks) * LONGS_PER_BLOCK;
+    /**
+     * The block comes from a second mix, independent of the bits set within it (the low 54 of the first). Not from
+     * the key itself: the keys one owner sees share their residue mod the group count, and exact keys are even and
+     * band keys odd, so {@code key mod blocks} would use a fraction of the blocks (found in review: 24 % false
+     * positives at 500k keys for 3 groups, 92 % for 4).
+     */
+    private static long blockHash(long h) {
+        return ParagraphFingerprinter.mix(h + 0x9E3779B97F4A7C15L);
     }
 
-    /** Bits within the block come from a second hash, independent of the block choice (which uses the key). */
+    private static int block(long[] bits, long h) {
+        int blocks = bits.length / LONGS_PER_BLOCK;
+        return (int) Math.multiplyHigh(h >>> 1, (long) blocks << 1) * LONGS_PER_BLOCK;
+    }
+
     private static long mix(long key) {
         return ParagraphFingerprinter.mix(key ^ 0x5DEECE66DL);
     }

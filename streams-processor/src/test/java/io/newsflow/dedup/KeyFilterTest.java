@@ -46,6 +46,45 @@ class KeyFilterTest {
     }
 
     @Test
+    void shouldStayAccurateOnTheKeysOneOwnerGroupSees() {
+        // an owner of group g of G sees only keys = g mod G; 1 in 13 is an exact key (even), the rest band keys (odd)
+        for (int groups : new int[] {3, 4, 8}) {
+            KeyFilter filter = new KeyFilter();
+            SplittableRandom random = new SplittableRandom(groups);
+            int added = 0;
+            while (added < 500_000) {
+                long key = ownerKey(random, groups, added % 13 == 0);
+                filter.add(key);
+                added++;
+            }
+            int falsePositives = 0;
+            int probes = 100_000;
+            for (int i = 0; i < probes; i++) {
+                if (filter.mightContain(ownerKey(random, groups, i % 13 == 0))) {
+                    falsePositives++;
+                }
+            }
+            double rate = (double) falsePositives / probes;
+            assertTrue(rate < 0.06, groups + " groups: false-positive rate " + rate);
+        }
+    }
+
+    /**
+     * A random store key of owner group 1 of {@code groups}, as ParagraphFingerprinter makes them. With an even
+     * group count that group only ever sees band keys (odd), so it gets no exact ones.
+     */
+    private static long ownerKey(SplittableRandom random, int groups, boolean exactWanted) {
+        boolean exact = exactWanted && groups % 2 == 1;
+        while (true) {
+            long key = ParagraphFingerprinter.mix(random.nextLong());
+            key = exact ? ParagraphFingerprinter.exactKey(key) : key | 1L;
+            if (Long.remainderUnsigned(key, groups) == 1) {
+                return key;
+            }
+        }
+    }
+
+    @Test
     void shouldForgetEverythingWhenCleared() {
         KeyFilter filter = new KeyFilter();
         for (long k = 1; k <= 1000; k++) {

@@ -191,10 +191,15 @@ class NewsflowTopologyTest {
         assertTrue(registered.stream().allMatch("later"::equals),
                 "only the later article's registrations are left in the changelogged store: " + registered);
         articles.pipeInput("again", article("again", shared), t0.plus(Duration.ofDays(3)).plus(Duration.ofHours(1)));
+        // the sweep also rebuilt the owners' key filter from the registrations left: what they hold is still found
+        articles.pipeInput("later-repost", article("later-repost", "Another paragraph, long enough for band keys, "
+                + "published three days later."), t0.plus(Duration.ofDays(3)).plus(Duration.ofHours(2)));
 
         List<EnrichedArticle> out = enriched.readValuesToList();
         assertEquals(1, out.get(1).removedParagraphs().size(), "a repeat within the retention is removed");
         assertEquals(0, out.get(3).removedParagraphs().size(), "a fingerprint older than the retention is forgotten");
+        assertEquals(1, out.get(4).removedParagraphs().size(), "a repeat of a paragraph registered after the sweep's "
+                + "cutoff is removed after the sweep");
     }
 
     private static long countEntries(org.apache.kafka.streams.state.KeyValueStore<?, ?> store) {
