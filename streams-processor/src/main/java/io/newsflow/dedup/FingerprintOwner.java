@@ -38,6 +38,10 @@ import java.util.Map;
  * records under {@link ParagraphFingerprinter#RESERVED_KEY} the offset of the last probe it applied; at the first
  * probe after a start it is checked against that probe's offset and rebuilt from the registrations when it is
  * behind or ahead of them (lost local state, a crash that left writes of an aborted transaction, a new instance).
+ * An index entry points to the registration holding the paragraph ({@link IndexEntry}), which is read on a hit.
+ *
+ * <p>A RocksDB lookup costs several µs through JNI, and most keys of a new paragraph are held by nobody, so a Bloom
+ * filter of the index's keys ({@link KeyFilter}, in memory, refilled at start) answers those without a lookup.
  *
  * <p>A holder older than the retention counts as absent and is replaced; a stream-time punctuator deletes expired
  * registrations and their index entries every hour, so both stores and the changelog stay bounded.
