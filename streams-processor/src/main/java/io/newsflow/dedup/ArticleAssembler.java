@@ -62,9 +62,8 @@ public final class ArticleAssembler implements Processor<String, VerdictBatch, S
         PendingArticle waiting = null;
         int expected = verdict.groupsAsked();
         if (expected <= 0) {
-            waiting = pending.get(key);
+            waiting = parked(key, verdict);
             if (waiting == null) {
-                log.debug("verdict for {} seq {} has no pending article; ignored", verdict.articleId(), verdict.seq());
                 return;
             }
             expected = waiting.groupsExpected();
@@ -89,14 +88,22 @@ public final class ArticleAssembler implements Processor<String, VerdictBatch, S
         }
         verdicts.add(verdict);
         if (waiting == null) {
-            waiting = pending.get(key);
+            waiting = parked(key, verdict);
             if (waiting == null) {
-                log.debug("verdicts for {} seq {} have no pending article; ignored", verdict.articleId(), verdict.seq());
                 return;
             }
         }
         pending.delete(key);
         context.forward(record.withKey(verdict.articleId()).withValue(enrich(waiting, verdicts)));
+    }
+
+    /** The article parked under {@code key}, or null (logged) when there is none to answer. */
+    private PendingArticle parked(String key, VerdictBatch verdict) {
+        PendingArticle waiting = pending.get(key);
+        if (waiting == null) {
+            log.debug("verdict for {} seq {} has no pending article; ignored", verdict.articleId(), verdict.seq());
+        }
+        return waiting;
     }
 
     EnrichedArticle enrich(PendingArticle waiting, List<VerdictBatch> verdicts) {

@@ -66,10 +66,10 @@ public final class FingerprintOwner implements Processor<String, ProbeBatch, Str
     private TimestampedKeyValueStore<Long, Registration> registrations;
     private boolean indexChecked;
     /**
-     * Every key the index may hold: filled when the index is checked, rebuilt by the sweep from the registrations
-     * that remain, so it follows the keys within the retention rather than every key ever won.
+     * Every key the index may hold: filled when the index is checked and refilled from the index after a sweep, so it
+     * follows the keys within the retention rather than every key ever won.
      */
-    private KeyFilter indexKeys = new KeyFilter();
+    private final KeyFilter indexKeys = new KeyFilter();
 
     public FingerprintOwner(String indexStoreName, String registrationStoreName, DedupSettings settings) {
         this.indexStoreName = indexStoreName;
@@ -285,24 +285,13 @@ public final class FingerprintOwner implements Processor<String, ProbeBatch, Str
     private void deleteExpired(long streamTime) {
         long cutoff = streamTime - retentionMs;
         List<KeyValue<Long, Registration>> expired = new ArrayList<>();
-        // every live index entry belongs to a registration that stays, so their keys are all the filter needs
-        KeyFilter remaining = new KeyFilter();
         try (KeyValueIterator<Long, ValueAndTimestamp<Registration>> all = registrations.all()) {
             while (all.hasNext()) {
                 KeyValue<Long, ValueAndTimestamp<Registration>> e = all.next();
                 if (e.value.timestamp() < cutoff) {
                     expired.add(KeyValue.pair(e.key, e.value.value()));
-                } else {
-                    for (ParagraphProbe p : e.value.value().paragraphs()) {
-                        for (long key : p.keys()) {
-                            remaining.add(key);
-                        }
-                    }
                 }
             }
-        }
-        if (indexChecked && !expired.isEmpty()) {
-            indexKeys = remaining;
         }
         for (KeyValue<Long, Registration> e : expired) {
             for (ParagraphProbe p : e.value.paragraphs()) {
@@ -315,6 +304,11 @@ public final class FingerprintOwner implements Processor<String, ProbeBatch, Str
                 }
             }
             registrations.delete(e.key);
+        }
+        if (indexChecked && !expired.isEmpty()) {
+            // the index now holds only live keys: refill the filter from it, so it follows the retention
+            indexKeys.clear();
+            fillKeyFilterFromIndex();
         }
     }
 }

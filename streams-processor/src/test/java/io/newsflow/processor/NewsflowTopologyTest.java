@@ -202,6 +202,30 @@ class NewsflowTopologyTest {
                 + "cutoff is removed after the sweep");
     }
 
+    @Test
+    void shouldStillFindParagraphsRegisteredBeforeAnHourlySweepThatExpiredOthers() {
+        driver.close();
+        ProcessorConfig config = new ProcessorConfig("unused:9092", "sweep-test", stateDir.resolve("s"), 1,
+                new DedupSettings(0.7, Duration.ofDays(1), 3), null);
+        driver = new TopologyTestDriver(NewsflowTopology.build(config.dedup(), ThemeClassifier.defaults()),
+                config.streamsProperties());
+        articles = driver.createInputTopic(Topics.ARTICLES, new StringSerializer(), NewsflowSerdes.article().serializer());
+        enriched = driver.createOutputTopic(Topics.ENRICHED, new StringDeserializer(), NewsflowSerdes.enriched().deserializer());
+        String kept = "A paragraph long enough for band keys, registered half a day after the first article.";
+        java.time.Instant t0 = java.time.Instant.parse("2026-01-01T00:00:00Z");
+
+        articles.pipeInput("old", article("old", "The first article's paragraph, long enough for band keys, expires."), t0);
+        articles.pipeInput("keeper", article("keeper", kept), t0.plus(Duration.ofHours(12)));
+        // a day and a half in: the sweep expires "old" and rebuilds the owners' key filter; "keeper" is still live
+        articles.pipeInput("trigger", article("trigger", "An unrelated paragraph, long enough for band keys, "
+                + "that only moves stream time on."), t0.plus(Duration.ofHours(30)));
+        articles.pipeInput("repost", article("repost", kept), t0.plus(Duration.ofHours(31)));
+
+        List<EnrichedArticle> out = enriched.readValuesToList();
+        assertEquals(1, out.get(3).removedParagraphs().size(),
+                "a paragraph registered before the sweep and within the retention is still found after it");
+    }
+
     private static long countEntries(org.apache.kafka.streams.state.KeyValueStore<?, ?> store) {
         long n = 0;
         try (var it = store.all()) {
