@@ -35,12 +35,15 @@ final class BenchCommand {
     static final String USAGE = """
             usage: ./newsflow bench [--articles N] [--corpus FILE.jsonl|DIR|none ...] [--dup-rate R] [--partitions P]
                                     [--threads T] [--bootstrap-servers HOST:PORT [--reset-topics]] [--pairs K]
-                                    [--warmup N] [--rate ARTICLES_PER_S] [--seed S] [--out FILE.json]
+                                    [--warmup N] [--rate ARTICLES_PER_S] [--seed S] [--out FILE.json] [--ladder]
               defaults: --articles 20000 --dup-rate 0.3 --partitions 3 --threads 1 --pairs 2 --warmup 2000 --rate 0
               (0 = publish as fast as the producer can) --seed 42 --out out/bench/bench.json (chart: same name .svg);
               --corpus defaults to $NEWSFLOW_CORPORA, else /work/shared/corpora when present; seeds are always used.
               --warmup N: articles per warm-up round (pipeline, then baseline; not counted); rounds repeat, up to 4,
               until the JIT compiles for under 5 % of a round; 0 skips the warm-up.
+              --ladder: every pair also runs three rungs between the two, each with its ratio to the baseline:
+                json (parse, write the enriched event, no dedup or classification), json-one-hop (the same through
+                one repartition topic: the least stream-wide dedup needs), pipeline-no-views (no dashboard views).
             """;
 
     private BenchCommand() {
@@ -48,7 +51,7 @@ final class BenchCommand {
 
     static int run(String[] argv) throws Exception {
         Args args = Args.parse(argv, Set.of("articles", "corpus", "dup-rate", "partitions", "threads",
-                "bootstrap-servers", "pairs", "warmup", "rate", "seed", "out"), Set.of("reset-topics", "help"));
+                "bootstrap-servers", "pairs", "warmup", "rate", "seed", "out"), Set.of("reset-topics", "help", "ladder"));
         if (args.has("help")) {
             System.out.print(USAGE);
             return 0;
@@ -59,6 +62,9 @@ final class BenchCommand {
         int threads = args.getInt("threads", 1);
         int pairs = args.getInt("pairs", 2);
         int warmup = args.getInt("warmup", 2_000);
+        List<Mode> modes = args.has("ladder")
+                ? List.of(Mode.PIPELINE, Mode.BASELINE, Mode.JSON, Mode.JSON_ONE_HOP, Mode.PIPELINE_NO_VIEWS)
+                : List.of(Mode.PIPELINE, Mode.BASELINE);
         double rate = args.getDouble("rate", 0);
         long seed = Long.parseLong(args.get("seed", "42"));
         Path out = Path.of(args.get("out", "out/bench/bench.json"));
@@ -128,10 +134,9 @@ final class BenchCommand {
                     long jitBefore = jitMillis();
                     long t0 = System.nanoTime();
                     StringBuilder rates = new StringBuilder();
-                    for (Mode m : List.of(Mode.PIPELINE, Mode.BASELINE)) {
-                        Result r = BenchRun.run(w, m, "warmup-" + m.name().toLowerCase(Locale.ROOT), false);
-                        rates.append(String.format(Locale.ROOT, " %s %.0f articles/s", m.name().toLowerCase(Locale.ROOT),
-                                r.articlesPerSec()));
+                    for (Mode m : modes) {
+                        Result r = BenchRun.run(w, m, "warmup-" + m.label, false);
+                        rates.append(String.format(Locale.ROOT, " %s %.0f articles/s", m.label, r.articlesPerSec()));
                     }
                     double wallMs = (System.nanoTime() - t0) / 1e6;
                     long jit = jitMillis() - jitBefore;
@@ -144,8 +149,8 @@ final class BenchCommand {
             }
             List<Result> runs = new ArrayList<>();
             for (int p = 1; p <= pairs; p++) {
-                for (Mode m : List.of(Mode.PIPELINE, Mode.BASELINE)) {
-                    String label = (m == Mode.PIPELINE ? "A" : "B") + p + "-" + m.name().toLowerCase(Locale.ROOT);
+                for (Mode m : modes) {
+                    String label = (char) ('A' + m.ordinal()) + "" + p + "-" + m.label;
                     long jitBefore = jitMillis();
                     Result r = BenchRun.run(setup, m, label, false);
                     long jit = jitMillis() - jitBefore;
@@ -183,10 +188,14 @@ final class BenchCommand {
             setupInfo.put("jvm_args", ManagementFactory.getRuntimeMXBean().getInputArguments());
             setupInfo.put("latency", "publish() call (System.nanoTime) to the sink file line being visible on disk "
                     + "(sink appends+fsyncs the batch; a tailer polls every 1 ms)");
-            BenchReport.writeJson(out, setupInfo, runs, pipe, base);
+            List<Summary> ladder = modes.stream().filter(m -> m != Mode.PIPELINE && m != Mode.BASELINE)
+                    .map(m -> Summary.of(m, runs.stream().filter(r -> r.mode() == m).toList())).toList();
+            BenchReport.writeJson(out, setupInfo, runs, pipe, base, ladder);
+            List<Result> headline = runs.stream().filter(r -> r.mode() == Mode.PIPELINE || r.mode() == Mode.BASELINE)
+                    .toList();
             BenchReport.writeSvg(svg, String.format(Locale.ROOT, "%d articles/run, dup rate %.2f, %d partitions, "
                             + "%d stream thread(s), exactly_once_v2, %d pairs A B, %d cores", articles, dupRate, partitions,
-                    threads, pairs, Runtime.getRuntime().availableProcessors()), runs, pipe, base);
+                    threads, pairs, Runtime.getRuntime().availableProcessors()), headline, pipe, base);
 
             System.out.println();
             String fmt = "%-22s %12s %12s %10s %10s %10s %10s %10s%n";
@@ -203,6 +212,20 @@ final class BenchCommand {
             System.out.printf(Locale.ROOT, "CPU per article: stream threads %.2f ms pipeline vs %.2f ms baseline, whole JVM "
                             + "%.2f ms vs %.2f ms%n", meanCpu(runs, Mode.PIPELINE, true), meanCpu(runs, Mode.BASELINE, true),
                     meanCpu(runs, Mode.PIPELINE, false), meanCpu(runs, Mode.BASELINE, false));
+            if (!ladder.isEmpty()) {
+                System.out.println();
+                System.out.println("ladder (what each part costs on top of the pass-through; CPU per article, means of the runs):");
+                String lf = "%-20s %10s %8s %12s %12s %10s  %s%n";
+                System.out.printf(lf, "", "articles/s", "ratio", "stream CPU", "JVM CPU", "p99 ms", "");
+                for (Mode m : modes) {
+                    Summary sm = Summary.of(m, runs.stream().filter(r -> r.mode() == m).toList());
+                    System.out.printf(Locale.ROOT, lf, m.label, String.format(Locale.ROOT, "%.1f", sm.articlesPerSec()),
+                            String.format(Locale.ROOT, "%.3f", sm.articlesPerSec() / base.articlesPerSec()),
+                            String.format(Locale.ROOT, "%.2f ms", meanCpu(runs, m, true)),
+                            String.format(Locale.ROOT, "%.2f ms", meanCpu(runs, m, false)),
+                            String.format(Locale.ROOT, "%.0f", sm.p99()), m.description);
+                }
+            }
             System.out.println("bench: wrote " + out + " and " + svg);
             finalLine = String.format(Locale.ROOT,
                     "bench: articles=%d pipeline_aps=%.1f baseline_aps=%.1f throughput_ratio=%.3f p99_ms=%.1f baseline_p99_ms=%.1f",

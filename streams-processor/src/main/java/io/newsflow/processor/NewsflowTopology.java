@@ -63,6 +63,16 @@ public final class NewsflowTopology {
 
     /** As {@link #build(DedupSettings, ThemeClassifier)}, naming per-theme topics {@code <prefix><theme>}. */
     public static Topology build(DedupSettings dedup, ThemeClassifier classifier, String themeTopicPrefix) {
+        return build(dedup, classifier, themeTopicPrefix, true);
+    }
+
+    /**
+     * As {@link #build(DedupSettings, ThemeClassifier, String)}; {@code withViews} false leaves out the dashboard
+     * read side ({@link io.newsflow.views.DashboardViews}), which {@code ./newsflow bench --ladder} uses to measure
+     * what the views cost.
+     */
+    public static Topology build(DedupSettings dedup, ThemeClassifier classifier, String themeTopicPrefix,
+                                 boolean withViews) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(PENDING_STORE), Serdes.String(), DedupSerdes.pendingArticle()));
@@ -106,7 +116,9 @@ public final class NewsflowTopology {
                             Produced.with(Serdes.String(), NewsflowSerdes.enriched()).withName("write-theme-" + theme.toLowerCase()));
         }
         // dashboard read side (io.newsflow.views): its own sub-topologies on articles-enriched and articles-dlq
-        io.newsflow.views.DashboardViews.addTo(builder);
+        if (withViews) {
+            io.newsflow.views.DashboardViews.addTo(builder);
+        }
         return builder.build();
     }
 }

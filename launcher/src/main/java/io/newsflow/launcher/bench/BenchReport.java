@@ -36,8 +36,9 @@ public final class BenchReport {
     private BenchReport() {
     }
 
+    /** {@code ladder}: the summaries of the {@code --ladder} rungs (empty without it), each with its ratio. */
     public static void writeJson(Path file, Map<String, Object> setup, List<Result> runs, Summary pipeline,
-                                 Summary baseline) throws IOException {
+                                 Summary baseline, List<Summary> ladder) throws IOException {
         ObjectNode root = JsonSerde.MAPPER.createObjectNode();
         root.set("setup", JsonSerde.MAPPER.valueToTree(setup));
         ObjectNode summary = root.putObject("summary");
@@ -46,6 +47,15 @@ public final class BenchReport {
         summary.put("throughput_ratio", pipeline.articlesPerSec() / baseline.articlesPerSec());
         summary.put("p50_ratio", pipeline.p50() / baseline.p50());
         summary.put("p99_ratio", pipeline.p99() / baseline.p99());
+        if (!ladder.isEmpty()) {
+            ObjectNode rungs = summary.putObject("ladder");
+            for (Summary rung : ladder) {
+                ObjectNode o = summaryNode(rung);
+                o.put("description", rung.mode().description);
+                o.put("throughput_ratio", rung.articlesPerSec() / baseline.articlesPerSec());
+                rungs.set(rung.mode().label, o);
+            }
+        }
         ArrayNode arr = root.putArray("runs");
         for (Result r : runs) {
             ObjectNode o = arr.addObject();

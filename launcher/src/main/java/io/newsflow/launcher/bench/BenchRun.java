@@ -4,7 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.newsflow.dedup.ArticleText;
 import io.newsflow.dedup.DedupSettings;
 import io.newsflow.model.Article;
+import io.newsflow.classify.ThemeClassifier;
+import io.newsflow.common.TopicAdmin;
+import io.newsflow.model.EnrichedArticle;
 import io.newsflow.model.JsonSerde;
+import io.newsflow.model.KeptParagraph;
+import io.newsflow.model.NewsflowSerdes;
+import io.newsflow.processor.NewsflowTopology;
 import io.newsflow.model.Topics;
 import io.newsflow.processor.ProcessorConfig;
 import io.newsflow.processor.StreamsProcessorApp;
@@ -22,6 +28,9 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.Produced;
 
 import java.io.BufferedReader;
@@ -56,7 +65,26 @@ import java.util.stream.Stream;
  * ({@link EnrichedArticleSink} + {@link JsonlFileSink}).
  */
 public final class BenchRun {
-    public enum Mode { PIPELINE, BASELINE }
+    /**
+     * What a run runs. PIPELINE and BASELINE are the headline pair; the others are the rungs of {@code --ladder},
+     * which say what each part of the pipeline's work costs on top of the pass-through.
+     */
+    public enum Mode {
+        PIPELINE("pipeline", "the full pipeline"),
+        BASELINE("baseline", "pass-through: the article's bytes unchanged"),
+        JSON("json", "parse the article, write it as an enriched event (all paragraphs kept, no themes)"),
+        JSON_ONE_HOP("json-one-hop", "as json, through one repartition topic first: the least any stream-wide "
+                + "dedup needs (a paragraph's keys must reach their owner)"),
+        PIPELINE_NO_VIEWS("pipeline-no-views", "the full pipeline without the dashboard views");
+
+        public final String label;
+        public final String description;
+
+        Mode(String label, String description) {
+            this.label = label;
+            this.description = description;
+        }
+    }
 
     /** How the runs are configured; the same for every run of one invocation. */
     public record Setup(String bootstrap, Admin admin, BenchData data, int articles, int partitions, int threads,
@@ -97,7 +125,7 @@ public final class BenchRun {
         long[] publishNanos = new long[n];
         long[] latencyNanos = new long[n];
         StreamsProcessorApp pipeline = null;
-        KafkaStreams baseline = null;
+        KafkaStreams other = null; // every mode but PIPELINE
         EnrichedArticleSink sink = null;
         Thread sinkThread = null;
         SinkTailer tailer = new SinkTailer(sinkFile, publishNanos, latencyNanos);
@@ -110,14 +138,14 @@ public final class BenchRun {
             if (mode == Mode.PIPELINE) {
                 pipeline = StreamsProcessorApp.start(config, s.partitions(), false);
             } else {
-                baseline = new KafkaStreams(passThrough(), config.streamsProperties());
-                baseline.start();
+                other = new KafkaStreams(topology(mode, s.bootstrap(), s.partitions()), config.streamsProperties());
+                other.start();
             }
             sink = new EnrichedArticleSink(s.bootstrap(), new JsonlFileSink(sinkFile));
             sinkThread = new Thread(sink, "bench-sink");
             sinkThread.start();
             tailerThread.start();
-            if (!StreamsProcessorApp.awaitRunning(pipeline != null ? pipeline.streams() : baseline, Duration.ofSeconds(90))) {
+            if (!StreamsProcessorApp.awaitRunning(pipeline != null ? pipeline.streams() : other, Duration.ofSeconds(90))) {
                 throw new IllegalStateException(label + ": Kafka Streams did not reach RUNNING within 90 s");
             }
 
@@ -195,8 +223,8 @@ public final class BenchRun {
                 pipeline.close();
                 pipeline = null;
             } else {
-                baseline.close(Duration.ofSeconds(15));
-                baseline = null;
+                other.close(Duration.ofSeconds(15));
+                other = null;
             }
             long state = directorySize(stateDir.resolve(appId));
 
@@ -222,8 +250,8 @@ public final class BenchRun {
             if (pipeline != null) {
                 pipeline.close();
             }
-            if (baseline != null) {
-                baseline.close(Duration.ofSeconds(15));
+            if (other != null) {
+                other.close(Duration.ofSeconds(15));
             }
             if (sink != null) {
                 sink.stop();
@@ -237,6 +265,56 @@ public final class BenchRun {
             Files.deleteIfExists(Path.of(sinkFile + ".checkpoint"));
             deleteTopics(s.admin(), internalTopics(s.admin(), appId));
         }
+    }
+
+    /** The topology of every mode but PIPELINE (which {@link StreamsProcessorApp} starts with its topics). */
+    static Topology topology(Mode mode, String bootstrap, int partitions) {
+        return switch (mode) {
+            case BASELINE -> passThrough();
+            case JSON -> jsonPassThrough(0);
+            case JSON_ONE_HOP -> jsonPassThrough(partitions);
+            case PIPELINE_NO_VIEWS -> {
+                ThemeClassifier classifier = ThemeClassifier.defaults();
+                try (TopicAdmin admin = new TopicAdmin(bootstrap)) {
+                    Map<String, Integer> themeTopics = new HashMap<>();
+                    classifier.themeCodes().forEach(t -> themeTopics.put(Topics.themeTopic(Topics.THEME_TOPIC_PREFIX, t),
+                            partitions));
+                    admin.ensureTopics(themeTopics);
+                }
+                yield NewsflowTopology.build(new DedupSettings(DedupSettings.DEFAULT_NEAR_THRESHOLD,
+                        DedupSettings.DEFAULT_RETENTION, partitions), classifier, Topics.THEME_TOPIC_PREFIX, false);
+            }
+            case PIPELINE -> throw new IllegalArgumentException("PIPELINE runs through StreamsProcessorApp");
+        };
+    }
+
+    /**
+     * Parse each article, optionally send it through a repartition topic of {@code hopPartitions} partitions, and write
+     * it as an enriched event with every paragraph kept and no themes: the serde and hop cost without dedup or
+     * classification.
+     */
+    static Topology jsonPassThrough(int hopPartitions) {
+        StreamsBuilder b = new StreamsBuilder();
+        KStream<String, Article> in = b.stream(Topics.ARTICLES,
+                Consumed.with(Serdes.String(), NewsflowSerdes.article()).withName("read-articles"));
+        if (hopPartitions > 0) {
+            in = in.repartition(Repartitioned.<String, Article>as("bench-hop").withKeySerde(Serdes.String())
+                    .withValueSerde(NewsflowSerdes.article()).withNumberOfPartitions(hopPartitions));
+        }
+        in.mapValues(BenchRun::unprocessed, Named.as("keep-everything"))
+                .to(Topics.ENRICHED, Produced.with(Serdes.String(), NewsflowSerdes.enriched()).withName("write-enriched"));
+        return b.build();
+    }
+
+    private static EnrichedArticle unprocessed(Article a) {
+        List<String> paragraphs = ArticleText.paragraphs(a);
+        List<KeptParagraph> kept = new ArrayList<>(paragraphs.size());
+        for (int i = 0; i < paragraphs.size(); i++) {
+            kept.add(new KeptParagraph(i, paragraphs.get(i), List.of()));
+        }
+        return new EnrichedArticle(EnrichedArticle.SCHEMA_VERSION, a.id(), a.title(), a.publishedAt(), a.url(),
+                a.source(), List.of(), null, kept, List.of(), paragraphs.size(), paragraphs.size(),
+                java.time.Instant.now().toString());
     }
 
     /** The baseline: read each article's bytes, write them unchanged. */
