@@ -257,4 +257,17 @@ class NewsflowTopologyTest {
         assertEquals(2, afterB.removedParagraphs().size(), "both copies of the paragraph are now repeats");
         assertEquals(alone.themes(), afterB.themes(), "an internal repeat never counts twice, whoever came first");
     }
+
+    @Test
+    void shouldLeaveOutTheDashboardViewsOnlyWhenAsked() {
+        DedupSettings dedup = new DedupSettings(0.7, Duration.ofDays(30), 3);
+        String full = NewsflowTopology.build(dedup, ThemeClassifier.defaults()).describe().toString();
+        String bare = NewsflowTopology.build(dedup, ThemeClassifier.defaults(), Topics.THEME_TOPIC_PREFIX, false)
+                .describe().toString();
+
+        assertTrue(full.contains(io.newsflow.views.ViewStores.ARTICLES), "the default topology keeps the views");
+        assertFalse(bare.contains("views-"), "no views processor or store without them");
+        assertTrue(bare.contains("assemble-and-classify") && bare.contains(Topics.ENRICHED),
+                "dedup, classification and the enriched topic stay");
+    }
 }
