@@ -35,6 +35,7 @@ public final class Newsflow {
               eval      precision/recall of the classifier  --input FILE.jsonl|DIR --labels FILE.tsv [--themes FILE]
               bench-classify  microseconds per article for the classifier  [--input FILE.jsonl|DIR]
               bench     end-to-end pipeline vs pass-through baseline  [--articles N] [--partitions P] [--threads T] (bench --help)
+              bench-topology  CPU per article of the topology alone, no broker  [--articles N] [--rounds R] [--no-views]
             """;
 
     public static void main(String[] argv) throws Exception {
@@ -47,6 +48,7 @@ public final class Newsflow {
             switch (argv[0]) {
                 case "demo" -> System.exit(DemoCommand.run(rest));
                 case "bench" -> System.exit(BenchCommand.run(rest));
+                case "bench-topology" -> System.exit(TopologyBenchCommand.run(rest));
                 case "chaos" -> System.exit(ChaosCommand.run(rest));
                 case "produce" -> System.exit(ProducerMain.run(rest));
                 case "process" -> StreamsProcessorMain.main(rest);

@@ -114,13 +114,12 @@ public final class ArticleAssembler implements Processor<String, VerdictBatch, S
         for (VerdictBatch v : verdicts) {
             hits.addAll(v.hits());
         }
-        List<Decision> decisions = resolver.resolve(article.id(), paragraphs, fingerprints, hits);
-
         // Themes describe the article, so a repost keeps its themes: everything but its own internal repeats is
         // classified. Internal repeats are judged from the article alone (no owners' hits), so the evidence, and
         // the themes, never depend on which article reached an owner first.
-        List<Decision> internal = hits.isEmpty() ? decisions // no owners' hits: the same decisions
-                : resolver.resolve(article.id(), paragraphs, fingerprints, List.of());
+        DuplicateResolver.Resolution resolution = resolver.resolveWithInternal(article.id(), paragraphs, fingerprints, hits);
+        List<Decision> decisions = resolution.decisions();
+        List<Decision> internal = resolution.internal();
         List<String> evidence = new ArrayList<>();
         List<Integer> evidenceIndex = new ArrayList<>();
         List<RemovedParagraph> removed = new ArrayList<>();

@@ -38,26 +38,52 @@ public final class DuplicateResolver {
         this.nearThreshold = nearThreshold;
     }
 
+    /**
+     * The decisions on every paragraph of one article: {@code decisions} with the owners' hits (what is removed),
+     * {@code internal} from the article alone (its own repeats: what the classifier leaves out, so themes never depend
+     * on which article reached an owner first).
+     */
+    public record Resolution(List<Decision> decisions, List<Decision> internal) {
+    }
+
+    /** {@link #resolveWithInternal}'s {@code decisions}. */
     public List<Decision> resolve(String articleId, List<String> texts, List<Fingerprint> paragraphs, List<Hit> hits) {
+        return resolveWithInternal(articleId, texts, paragraphs, hits).decisions();
+    }
+
+    /**
+     * Both decision lists in one pass: the article's own candidates (same exact fingerprint or band key as an earlier
+     * paragraph) are the same with or without hits, so each pair is verified once, and each paragraph's shingles are
+     * computed once however many candidates it takes part in.
+     */
+    public Resolution resolveWithInternal(String articleId, List<String> texts, List<Fingerprint> paragraphs,
+                                          List<Hit> hits) {
         Map<Integer, List<Hit>> hitsByParagraph = new HashMap<>();
         for (Hit h : hits) {
             hitsByParagraph.computeIfAbsent(h.index(), i -> new ArrayList<>()).add(h);
         }
         Map<Long, Integer> firstByExact = new HashMap<>();
         Map<Long, List<Integer>> earlierByBand = new HashMap<>();
-        List<long[]> bandKeys = new ArrayList<>(paragraphs.size());
+        long[][] shingles = new long[paragraphs.size()][];
         List<Decision> decisions = new ArrayList<>(paragraphs.size());
+        List<Decision> internal = new ArrayList<>(paragraphs.size());
 
         for (int i = 0; i < paragraphs.size(); i++) {
             Fingerprint p = paragraphs.get(i);
             long[] bands = p.signature() == null ? new long[0] : ParagraphFingerprinter.bandKeys(p.signature());
-            bandKeys.add(bands);
             List<Hit> own = hitsByParagraph.getOrDefault(i, List.of());
-            Decision d = exactRepeat(i, p, own, articleId, firstByExact);
-            if (d == null) {
-                d = nearRepeat(i, p, bands, own, articleId, texts, paragraphs, earlierByBand);
+            Integer earlier = firstByExact.get(p.exact());
+            Decision localExact = earlier == null ? null
+                    : new Decision(i, new ParagraphRef(articleId, earlier), "EXACT", 1.0);
+            Decision localNear = localExact != null || p.signature() == null ? null
+                    : nearestEarlier(i, p, bands, articleId, texts, paragraphs, earlierByBand, shingles);
+            Decision alone = localExact != null ? localExact : aboveThreshold(localNear);
+            Decision withHits = exactHit(i, p, own);
+            if (withHits == null) {
+                withHits = localExact != null ? localExact : aboveThreshold(better(nearestHit(i, p, bands, own), localNear));
             }
-            decisions.add(d != null ? d : new Decision(i, null, null, 0));
+            decisions.add(withHits != null ? withHits : new Decision(i, null, null, 0));
+            internal.add(alone != null ? alone : new Decision(i, null, null, 0));
             firstByExact.putIfAbsent(p.exact(), i);
             for (long b : bands) {
                 List<Integer> bucket = earlierByBand.computeIfAbsent(b, k -> new ArrayList<>());
@@ -66,22 +92,20 @@ public final class DuplicateResolver {
                 }
             }
         }
-        return decisions;
+        return new Resolution(decisions, internal);
     }
 
-    private static Decision exactRepeat(int i, Fingerprint p, List<Hit> hits, String articleId,
-                                        Map<Long, Integer> firstByExact) {
+    private static Decision exactHit(int i, Fingerprint p, List<Hit> hits) {
         for (Hit h : hits) {
             if (h.key() == ParagraphFingerprinter.exactKey(p.exact())) {
                 return new Decision(i, new ParagraphRef(h.holder().articleId(), h.holder().index()), "EXACT", 1.0);
             }
         }
-        Integer earlier = firstByExact.get(p.exact());
-        return earlier == null ? null : new Decision(i, new ParagraphRef(articleId, earlier), "EXACT", 1.0);
+        return null;
     }
 
-    private Decision nearRepeat(int i, Fingerprint p, long[] bands, List<Hit> hits, String articleId,
-                                List<String> texts, List<Fingerprint> paragraphs, Map<Long, List<Integer>> earlierByBand) {
+    /** The most similar earlier paragraph of another article among the hits, estimated from signatures; or null. */
+    private static Decision nearestHit(int i, Fingerprint p, long[] bands, List<Hit> hits) {
         if (p.signature() == null) {
             return null; // short paragraphs only ever match exactly
         }
@@ -94,18 +118,38 @@ public final class DuplicateResolver {
             double sim = ParagraphFingerprinter.similarity(p.signature(), holder.signature());
             best = better(best, new Decision(i, new ParagraphRef(holder.articleId(), holder.index()), "NEAR", sim));
         }
+        return best;
+    }
+
+    /** The most similar earlier paragraph of the same article sharing a band key, verified exactly; or null. */
+    private static Decision nearestEarlier(int i, Fingerprint p, long[] bands, String articleId, List<String> texts,
+                                           List<Fingerprint> paragraphs, Map<Long, List<Integer>> earlierByBand,
+                                           long[][] shingles) {
+        Decision best = null;
         java.util.Set<Integer> checked = new java.util.HashSet<>();
         for (long b : bands) {
             for (int j : earlierByBand.getOrDefault(b, List.of())) {
                 Fingerprint q = paragraphs.get(j);
                 if (q.exact() != p.exact() && checked.add(j)) {
                     // both texts are at hand: verify exactly rather than estimate
-                    double sim = ParagraphFingerprinter.resemblance(texts.get(i), texts.get(j));
+                    double sim = ParagraphFingerprinter.resemblance(shinglesOf(i, texts, shingles),
+                            shinglesOf(j, texts, shingles));
                     best = better(best, new Decision(i, new ParagraphRef(articleId, j), "NEAR", sim));
                 }
             }
         }
-        return best != null && best.similarity() >= nearThreshold ? best : null;
+        return best;
+    }
+
+    private static long[] shinglesOf(int i, List<String> texts, long[][] computed) {
+        if (computed[i] == null) {
+            computed[i] = ParagraphFingerprinter.shingles(texts.get(i));
+        }
+        return computed[i];
+    }
+
+    private Decision aboveThreshold(Decision d) {
+        return d != null && d.similarity() >= nearThreshold ? d : null;
     }
 
     /**
@@ -123,6 +167,9 @@ public final class DuplicateResolver {
     private static Decision better(Decision a, Decision b) {
         if (a == null) {
             return b;
+        }
+        if (b == null) {
+            return a;
         }
         int bySim = Double.compare(b.similarity(), a.similarity());
         if (bySim != 0) {

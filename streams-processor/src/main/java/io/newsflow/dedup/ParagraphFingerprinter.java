@@ -49,28 +49,33 @@ public final class ParagraphFingerprinter {
     public Fingerprint fingerprint(String paragraph) {
         long[] mins = new long[PERMUTATIONS];
         java.util.Arrays.fill(mins, Long.MAX_VALUE);
-        int words = scan(paragraph, mins, null);
-        long exact = exactHash(paragraph);
+        long[] exact = new long[1];
+        int words = scan(paragraph, mins, null, exact);
         if (words < MIN_WORDS_FOR_NEAR) {
-            return new Fingerprint(exact, null, words);
+            return new Fingerprint(exact[0], null, words);
         }
         densify(mins);
         short[] signature = new short[PERMUTATIONS];
         for (int k = 0; k < PERMUTATIONS; k++) {
             signature[k] = (short) mins[k]; // b-bit MinHash: the low 16 bits of each minimum
         }
-        return new Fingerprint(exact, signature, words);
+        return new Fingerprint(exact[0], signature, words);
     }
 
     /**
      * One pass over the normalised character stream: feeds every 7-gram's hash into the MinHash bins (and into
-     * {@code shingles} when given) and returns the number of words.
+     * {@code shingles} when given), writes the exact hash of the word sequence into {@code exactOut[0]} when given (the
+     * words are the same letter/digit runs {@link #tokenize} finds, so one pass serves both) and returns the number of
+     * words.
      */
-    private static int scan(String text, long[] mins, java.util.Set<Long> shingles) {
+    private static int scan(String text, long[] mins, ShingleBuffer shingles, long[] exactOut) {
         char[] window = new char[SHINGLE_CHARS];
+        int slot = 0; // where the next char goes: filled mod SHINGLE_CHARS
         long roll = 0;
         int filled = 0;
         int words = 0;
+        long word = 0; // hash of the current word, as tokenize computes it
+        long exact = SEED;
         boolean inWord = false;
         boolean pendingSpace = false;
         for (int i = 0, len = text.length(); i < len; i++) {
@@ -79,34 +84,45 @@ public final class ParagraphFingerprinter {
                 if (inWord) {
                     pendingSpace = true;
                     inWord = false;
+                    exact = Long.rotateLeft((exact ^ mix(word)) * 0x9E3779B97F4A7C15L, 31);
                 }
                 continue;
             }
             if (!inWord) {
                 words++;
                 inWord = true;
+                word = (0xCBF29CE484222325L ^ lc) * 0x100000001B3L;
+            } else {
+                word = (word ^ lc) * 0x100000001B3L;
             }
             if (pendingSpace) {
                 pendingSpace = false;
-                roll = push(window, filled++, roll, ' ');
+                if (filled++ >= SHINGLE_CHARS) {
+                    roll -= window[slot] * ROLL_OUT;
+                }
+                window[slot] = ' ';
+                slot = slot == SHINGLE_CHARS - 1 ? 0 : slot + 1;
+                roll = roll * ROLL_BASE + ' ';
                 offer(roll, filled, mins, shingles);
             }
-            roll = push(window, filled++, roll, lc);
+            if (filled++ >= SHINGLE_CHARS) {
+                roll -= window[slot] * ROLL_OUT;
+            }
+            window[slot] = lc;
+            slot = slot == SHINGLE_CHARS - 1 ? 0 : slot + 1;
+            roll = roll * ROLL_BASE + lc;
             offer(roll, filled, mins, shingles);
+        }
+        if (exactOut != null) {
+            if (inWord) {
+                exact = Long.rotateLeft((exact ^ mix(word)) * 0x9E3779B97F4A7C15L, 31);
+            }
+            exactOut[0] = mix(exact ^ words);
         }
         return words;
     }
 
-    private static long push(char[] window, int filled, long roll, char c) {
-        int slot = filled % SHINGLE_CHARS;
-        if (filled >= SHINGLE_CHARS) {
-            roll -= window[slot] * ROLL_OUT;
-        }
-        window[slot] = c;
-        return roll * ROLL_BASE + c;
-    }
-
-    private static void offer(long roll, int filled, long[] mins, java.util.Set<Long> shingles) {
+    private static void offer(long roll, int filled, long[] mins, ShingleBuffer shingles) {
         if (filled >= SHINGLE_CHARS) {
             long h = mix(roll ^ SEED);
             if (shingles != null) {
@@ -147,35 +163,65 @@ public final class ParagraphFingerprinter {
 
     /** Exact resemblance of two paragraphs (Jaccard of their character 7-gram sets), for verifying candidates. */
     public static double resemblance(String a, String b) {
-        java.util.Set<Long> sa = new java.util.HashSet<>();
-        java.util.Set<Long> sb = new java.util.HashSet<>();
-        scan(a, null, sa);
-        scan(b, null, sb);
-        if (sa.isEmpty() && sb.isEmpty()) {
+        return resemblance(shingles(a), shingles(b));
+    }
+
+    /**
+     * The distinct 7-gram hashes of a paragraph, sorted: the set {@link #resemblance(long[], long[])} compares. A
+     * primitive array rather than a {@code Set<Long>}, whose boxing and hashing were most of the verification's cost.
+     */
+    public static long[] shingles(String paragraph) {
+        ShingleBuffer buffer = new ShingleBuffer(paragraph.length());
+        scan(paragraph, null, buffer, null);
+        return buffer.sortedDistinct();
+    }
+
+    /** Jaccard similarity of two sorted, distinct shingle sets from {@link #shingles(String)}: one merge pass. */
+    public static double resemblance(long[] a, long[] b) {
+        if (a.length == 0 && b.length == 0) {
             return 1.0;
         }
         int shared = 0;
-        for (Long h : sa) {
-            if (sb.contains(h)) {
+        for (int i = 0, j = 0; i < a.length && j < b.length; ) {
+            if (a[i] == b[j]) {
                 shared++;
+                i++;
+                j++;
+            } else if (a[i] < b[j]) {
+                i++;
+            } else {
+                j++;
             }
         }
-        return (double) shared / (sa.size() + sb.size() - shared);
+        return (double) shared / (a.length + b.length - shared);
     }
 
-    /** Hash of the normalised word sequence: equal exactly when two paragraphs normalise to the same text. */
-    private static long exactHash(String paragraph) {
-        long[] tokens = new long[Math.max(8, paragraph.length() / 5)];
-        int n = tokenize(paragraph, tokens);
-        if (n > tokens.length) {
-            tokens = new long[n];
-            n = tokenize(paragraph, tokens);
+    /** A growable array of shingle hashes. */
+    private static final class ShingleBuffer {
+        private long[] hashes;
+        private int size;
+
+        ShingleBuffer(int expected) {
+            hashes = new long[Math.max(16, expected)];
         }
-        long exact = SEED;
-        for (int i = 0; i < n; i++) {
-            exact = Long.rotateLeft((exact ^ tokens[i]) * 0x9E3779B97F4A7C15L, 31);
+
+        void add(long h) {
+            if (size == hashes.length) {
+                hashes = java.util.Arrays.copyOf(hashes, size * 2);
+            }
+            hashes[size++] = h;
         }
-        return mix(exact ^ n);
+
+        long[] sortedDistinct() {
+            java.util.Arrays.sort(hashes, 0, size);
+            int n = 0;
+            for (int i = 0; i < size; i++) {
+                if (n == 0 || hashes[i] != hashes[n - 1]) {
+                    hashes[n++] = hashes[i];
+                }
+            }
+            return java.util.Arrays.copyOf(hashes, n);
+        }
     }
 
     /**
