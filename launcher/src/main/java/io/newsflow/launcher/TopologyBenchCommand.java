@@ -17,6 +17,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 
+import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -48,9 +49,14 @@ final class TopologyBenchCommand {
     }
 
     static int run(String[] argv) throws Exception {
+        String home = System.getenv("NEWSFLOW_HOME");
+        return run(argv, home == null ? Path.of("seeds") : Path.of(home, "seeds"), System.out);
+    }
+
+    static int run(String[] argv, Path seeds, PrintStream out) throws Exception {
         Args args = Args.parse(argv, Set.of("articles", "rounds", "corpus", "dup-rate", "seed"), Set.of("no-views", "help"));
         if (args.has("help")) {
-            System.out.print(USAGE);
+            out.print(USAGE);
             return 0;
         }
         int n = args.getInt("articles", 5_000);
@@ -69,24 +75,22 @@ final class TopologyBenchCommand {
         } else {
             given.stream().filter(c -> !c.equals("none")).map(Path::of).forEach(corpora::add);
         }
-        String home = System.getenv("NEWSFLOW_HOME");
-        BenchData data = new BenchData(BenchData.loadSources(corpora, home == null ? Path.of("seeds") : Path.of(home, "seeds")),
-                seed, dupRate);
+        BenchData data = new BenchData(BenchData.loadSources(corpora, seeds), seed, dupRate);
         List<Article> articles = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             articles.add(data.article(i));
         }
         ThemeClassifier classifier = ThemeClassifier.defaults();
-        System.out.printf("bench-topology: %d articles, %s, %d rounds, one thread, RocksDB stores, no broker%n",
+        out.printf("bench-topology: %d articles, %s, %d rounds, one thread, RocksDB stores, no broker%n",
                 n, views ? "with the dashboard views" : "without the dashboard views", rounds);
         for (int r = 1; r <= rounds; r++) {
-            round(r, articles, classifier, views);
+            round(r, articles, classifier, views, out);
         }
         return 0;
     }
 
-    private static void round(int round, List<Article> articles, ThemeClassifier classifier, boolean views)
-            throws Exception {
+    private static void round(int round, List<Article> articles, ThemeClassifier classifier, boolean views,
+                              PrintStream out) throws Exception {
         Path state = Files.createTempDirectory(Files.createDirectories(Path.of("state")), "bench-topology-");
         ProcessorConfig config = new ProcessorConfig("unused:9092", "bench-topology", state, 1,
                 new DedupSettings(DedupSettings.DEFAULT_NEAR_THRESHOLD, DedupSettings.DEFAULT_RETENTION, 3), null);
@@ -102,7 +106,7 @@ final class TopologyBenchCommand {
                 config.streamsProperties(), Instant.EPOCH)) {
             TestInputTopic<String, Article> in = driver.createInputTopic(Topics.ARTICLES, new StringSerializer(),
                     NewsflowSerdes.article().serializer());
-            TestOutputTopic<String, byte[]> out = driver.createOutputTopic(Topics.ENRICHED, new StringDeserializer(),
+            TestOutputTopic<String, byte[]> written = driver.createOutputTopic(Topics.ENRICHED, new StringDeserializer(),
                     new ByteArrayDeserializer());
             var enriched = NewsflowSerdes.enriched().deserializer();
             long cpuStart = cpu.getCurrentThreadCpuTime();
@@ -110,7 +114,7 @@ final class TopologyBenchCommand {
             for (int i = 0; i < articles.size(); i++) {
                 Article a = articles.get(i);
                 in.pipeInput(a.id(), a, Instant.ofEpochMilli(1_700_000_000_000L + i));
-                for (var rec : out.readRecordsToList()) {
+                for (var rec : written.readRecordsToList()) {
                     digest.update(rec.key().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                     digest.update(rec.value());
                     EnrichedArticle e = enriched.deserialize(Topics.ENRICHED, rec.value());
@@ -127,7 +131,7 @@ final class TopologyBenchCommand {
             }
             double seconds = (System.nanoTime() - wallStart) / 1e9;
             double cpuMs = (cpu.getCurrentThreadCpuTime() - cpuStart) / 1e6 / articles.size();
-            System.out.printf("bench-topology: round %d: %d articles in %.1f s: %.1f articles/s, CPU per article %.3f ms "
+            out.printf("bench-topology: round %d: %d articles in %.1f s: %.1f articles/s, CPU per article %.3f ms "
                             + "(paragraphs in %d, kept %d, removed exact %d near %d) output digest %s%n",
                     round, articles.size(), seconds, articles.size() / seconds, cpuMs, paragraphs, kept, exact, near,
                     HexFormat.of().formatHex(digest.digest()).substring(0, 16));

@@ -48,6 +48,7 @@ public record ProcessorConfig(String bootstrapServers, String applicationId, Pat
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // Articles and verdicts share a task but need no timestamp alignment: never idle waiting for the other.
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
+        p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, DedupRocksDbConfig.class);
         // A killed instance's partitions move on after 10 s instead of the 45 s default.
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 3_000);
