@@ -1,6 +1,7 @@
 package io.newsflow.launcher;
 
 import io.newsflow.common.Args;
+import io.newsflow.dedup.DedupSettings;
 import io.newsflow.embedded.EmbeddedKafkaBroker;
 import io.newsflow.launcher.bench.BenchData;
 import io.newsflow.launcher.bench.BenchReport;
@@ -33,10 +34,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class BenchCommand {
     static final String USAGE = """
-            usage: ./newsflow bench [--articles N] [--corpus FILE.jsonl|DIR|none ...] [--dup-rate R] [--partitions P]
+            usage: ./newsflow bench [--articles N] [--corpus FILE.jsonl|DIR|none ...] [--dup-rate R] [--partitions P] [--owner-groups G]
                                     [--threads T] [--bootstrap-servers HOST:PORT [--reset-topics]] [--pairs K]
                                     [--warmup N] [--rate ARTICLES_PER_S] [--seed S] [--out FILE.json] [--ladder]
-              defaults: --articles 20000 --dup-rate 0.3 --partitions 3 --threads 1 --pairs 2 --warmup 2000 --rate 0
+              defaults: --articles 20000 --dup-rate 0.3 --partitions 3 --owner-groups 1 --threads 1 --pairs 2 --warmup 2000 --rate 0
               (0 = publish as fast as the producer can) --seed 42 --out out/bench/bench.json (chart: same name .svg);
               --corpus defaults to $NEWSFLOW_CORPORA, else /work/shared/corpora when present; seeds are always used.
               --warmup N: articles per warm-up round (pipeline, then baseline; not counted); rounds repeat, up to 4,
@@ -50,7 +51,7 @@ final class BenchCommand {
     }
 
     static int run(String[] argv) throws Exception {
-        Args args = Args.parse(argv, Set.of("articles", "corpus", "dup-rate", "partitions", "threads",
+        Args args = Args.parse(argv, Set.of("articles", "corpus", "dup-rate", "partitions", "owner-groups", "threads",
                 "bootstrap-servers", "pairs", "warmup", "rate", "seed", "out"), Set.of("reset-topics", "help", "ladder"));
         if (args.has("help")) {
             System.out.print(USAGE);
@@ -60,6 +61,7 @@ final class BenchCommand {
         double dupRate = args.getDouble("dup-rate", 0.3);
         int partitions = args.getInt("partitions", 3);
         int threads = args.getInt("threads", 1);
+        int ownerGroups = args.getInt("owner-groups", DedupSettings.DEFAULT_OWNER_GROUPS);
         int pairs = args.getInt("pairs", 2);
         int warmup = args.getInt("warmup", 2_000);
         List<Mode> modes = args.has("ladder")
@@ -69,9 +71,10 @@ final class BenchCommand {
         long seed = Long.parseLong(args.get("seed", "42"));
         Path out = Path.of(args.get("out", "out/bench/bench.json"));
         Path svg = Path.of(out.toString().replaceFirst("\\.json$", "") + ".svg");
-        if (articles < 1 || articles > 9_999_999 || partitions < 1 || threads < 1 || pairs < 1 || warmup < 0
+        if (articles < 1 || articles > 9_999_999 || partitions < 1 || ownerGroups < 1 || threads < 1 || pairs < 1
+                || warmup < 0
                 || dupRate < 0 || dupRate >= 1 || rate < 0) {
-            throw new IllegalArgumentException("out of range: need 1 <= articles <= 9999999, partitions, threads, "
+            throw new IllegalArgumentException("out of range: need 1 <= articles <= 9999999, partitions, owner-groups, threads, "
                     + "pairs >= 1, warmup >= 0, 0 <= dup-rate < 1, rate >= 0\n" + USAGE);
         }
 
@@ -93,8 +96,8 @@ final class BenchCommand {
         List<Article> sources = BenchData.loadSources(corpora, seeds);
         BenchData data = new BenchData(sources, seed, dupRate);
         System.out.printf("bench: %d source articles (%s + seeds), %d articles per run, dup rate %.2f, seed %d, "
-                        + "%d partitions, %d stream thread(s), %d pairs A B (+ warm-up %d), rate %s%n",
-                sources.size(), corpora, articles, dupRate, seed, partitions, threads, pairs, warmup,
+                        + "%d partitions, %d owner group(s), %d stream thread(s), %d pairs A B (+ warm-up %d), rate %s%n",
+                sources.size(), corpora, articles, dupRate, seed, partitions, ownerGroups, threads, pairs, warmup,
                 rate > 0 ? rate + " articles/s" : "unthrottled");
 
         Path work = Files.createTempDirectory(Files.createDirectories(Path.of("state")), "bench-");
@@ -123,10 +126,10 @@ final class BenchCommand {
                     }
                 }
             }
-            BenchRun.Setup setup = new BenchRun.Setup(bootstrap, admin, data, articles, partitions, threads, rate,
+            BenchRun.Setup setup = new BenchRun.Setup(bootstrap, admin, data, articles, partitions, ownerGroups, threads, rate,
                     work, System.out);
             if (warmup > 0) {
-                BenchRun.Setup w = new BenchRun.Setup(bootstrap, admin, data, Math.min(warmup, articles), partitions,
+                BenchRun.Setup w = new BenchRun.Setup(bootstrap, admin, data, Math.min(warmup, articles), partitions, ownerGroups,
                         threads, rate, work, System.out);
                 // A cold JVM spends more CPU compiling than processing (C2 took 0.56 of 2 cores in a measured 5k run
                 // after one warm-up round). Warm-up rounds repeat until the JIT compiles for under 5 % of a round.

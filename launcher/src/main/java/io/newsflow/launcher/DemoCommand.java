@@ -42,7 +42,7 @@ final class DemoCommand {
 
     static int run(String[] argv) throws Exception {
         Args args = Args.parse(argv, Set.of("input", "out", "bootstrap-servers", "partitions", "themes",
-                "near-threshold", "threads", "sink", "jdbc-url", "jdbc-user", "jdbc-password", "port"), Set.of("serve"));
+                "near-threshold", "owner-groups", "threads", "sink", "jdbc-url", "jdbc-user", "jdbc-password", "port"), Set.of("serve"));
         boolean serve = args.has("serve");
         if (args.has("port") && !serve) {
             System.err.println("demo: --port only applies with --serve");
@@ -80,7 +80,7 @@ final class DemoCommand {
             ProcessorConfig config = new ProcessorConfig(bootstrap, ProcessorConfig.DEFAULT_APPLICATION_ID,
                     work.resolve("processor"), args.getInt("threads", 1),
                     new DedupSettings(args.getDouble("near-threshold", DedupSettings.DEFAULT_NEAR_THRESHOLD),
-                            DedupSettings.DEFAULT_RETENTION, 1),
+                            DedupSettings.DEFAULT_RETENTION, args.getInt("owner-groups", DedupSettings.DEFAULT_OWNER_GROUPS)),
                     args.has("themes") ? Path.of(args.get("themes", null)) : null);
             io.newsflow.http.HttpSettings http = serve
                     ? new io.newsflow.http.HttpSettings("localhost", args.getInt("port", io.newsflow.http.HttpSettings.DEFAULT_PORT))

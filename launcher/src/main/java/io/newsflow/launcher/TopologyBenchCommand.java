@@ -38,8 +38,8 @@ import java.util.Set;
 final class TopologyBenchCommand {
     static final String USAGE = """
             usage: ./newsflow bench-topology [--articles N] [--rounds R] [--no-views] [--corpus FILE.jsonl|DIR|none ...]
-                                             [--dup-rate R] [--seed S]
-              defaults: --articles 5000 --rounds 4 --dup-rate 0.3 --seed 42; every round starts from empty state on the
+                                             [--dup-rate R] [--seed S] [--owner-groups G]
+              defaults: --articles 5000 --rounds 4 --dup-rate 0.3 --seed 42 --owner-groups 3; every round starts from empty state on the
               same articles; the first rounds warm the JIT up, so read the last ones. Prints one line per round:
               articles/s, CPU per article on the processing thread, removals, and a digest of the enriched output
               (equal digests: equal output, processedAt aside).
@@ -54,7 +54,7 @@ final class TopologyBenchCommand {
     }
 
     static int run(String[] argv, Path seeds, PrintStream out) throws Exception {
-        Args args = Args.parse(argv, Set.of("articles", "rounds", "corpus", "dup-rate", "seed"), Set.of("no-views", "help"));
+        Args args = Args.parse(argv, Set.of("articles", "rounds", "corpus", "dup-rate", "seed", "owner-groups"), Set.of("no-views", "help"));
         if (args.has("help")) {
             out.print(USAGE);
             return 0;
@@ -64,8 +64,10 @@ final class TopologyBenchCommand {
         double dupRate = args.getDouble("dup-rate", 0.3);
         long seed = Long.parseLong(args.get("seed", "42"));
         boolean views = !args.has("no-views");
-        if (n < 1 || rounds < 1 || dupRate < 0 || dupRate >= 1) {
-            throw new IllegalArgumentException("out of range: need articles, rounds >= 1, 0 <= dup-rate < 1\n" + USAGE);
+        int groups = args.getInt("owner-groups", 3);
+        if (n < 1 || rounds < 1 || groups < 1 || dupRate < 0 || dupRate >= 1) {
+            throw new IllegalArgumentException("out of range: need articles, rounds, owner-groups >= 1, 0 <= dup-rate < 1\n"
+                    + USAGE);
         }
         List<Path> corpora = new ArrayList<>();
         List<String> given = args.all("corpus");
@@ -84,16 +86,16 @@ final class TopologyBenchCommand {
         out.printf("bench-topology: %d articles, %s, %d rounds, one thread, RocksDB stores, no broker%n",
                 n, views ? "with the dashboard views" : "without the dashboard views", rounds);
         for (int r = 1; r <= rounds; r++) {
-            round(r, articles, classifier, views, out);
+            round(r, articles, classifier, views, groups, out);
         }
         return 0;
     }
 
     private static void round(int round, List<Article> articles, ThemeClassifier classifier, boolean views,
-                              PrintStream out) throws Exception {
+                              int groups, PrintStream out) throws Exception {
         Path state = Files.createTempDirectory(Files.createDirectories(Path.of("state")), "bench-topology-");
         ProcessorConfig config = new ProcessorConfig("unused:9092", "bench-topology", state, 1,
-                new DedupSettings(DedupSettings.DEFAULT_NEAR_THRESHOLD, DedupSettings.DEFAULT_RETENTION, 3), null);
+                new DedupSettings(DedupSettings.DEFAULT_NEAR_THRESHOLD, DedupSettings.DEFAULT_RETENTION, groups), null);
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
         long kept = 0;

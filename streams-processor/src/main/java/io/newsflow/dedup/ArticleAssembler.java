@@ -68,6 +68,16 @@ public final class ArticleAssembler implements Processor<String, VerdictBatch, S
             }
             expected = waiting.groupsExpected();
         }
+        if (expected == 1) {
+            // one owner group asked (the default of one group): nothing to collect, so no verdict store round trip; a
+            // repeated verdict finds no parked article and is ignored
+            waiting = waiting != null ? waiting : parked(key, verdict);
+            if (waiting != null) {
+                pending.delete(key);
+                context.forward(record.withKey(verdict.articleId()).withValue(enrich(waiting, List.of(verdict))));
+            }
+            return;
+        }
         // Verdicts wait under their own small keys, so the parked article is written once, not once per verdict.
         String verdictKey = key + '\u0001' + verdict.group();
         if (received.get(verdictKey) != null) {

@@ -57,8 +57,12 @@ public final class ArticleFingerprinter implements Processor<String, Article, St
         for (int i = 0; i < fingerprints.size(); i++) {
             Fingerprint f = fingerprints.get(i);
             Map<Integer, long[]> keysByGroup = new TreeMap<>();
-            for (long key : f.keys()) {
-                keysByGroup.merge(settings.groupOf(key), new long[] {key}, ArticleFingerprinter::concat);
+            if (settings.ownerGroups() == 1) {
+                keysByGroup.put(0, f.keys());
+            } else {
+                for (long key : f.keys()) {
+                    keysByGroup.merge(settings.groupOf(key), new long[] {key}, ArticleFingerprinter::concat);
+                }
             }
             for (Map.Entry<Integer, long[]> e : keysByGroup.entrySet()) {
                 byGroup.computeIfAbsent(e.getKey(), g -> new ArrayList<>())

@@ -10,6 +10,13 @@ public record DedupSettings(double nearThreshold, Duration retention, int ownerG
 
     public static final double DEFAULT_NEAR_THRESHOLD = 0.7;
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
+    /**
+     * One owner group: on one instance every group's task runs on the same stream threads, and each group an article
+     * asks costs a probe, a verdict, a registration and a parked verdict (measured: docs/PERFORMANCE.md), so more
+     * groups only pay off when the owners' work needs more than one thread. The count is fixed when the application's
+     * dedup state is first created.
+     */
+    public static final int DEFAULT_OWNER_GROUPS = 1;
 
     public DedupSettings {
         if (nearThreshold <= 0 || nearThreshold > 1) {

@@ -53,10 +53,16 @@ public final class NewsflowTopology {
     public static final String FINGERPRINT_STORE = "dedup-key-index";
     public static final String REGISTRATION_STORE = "dedup-registrations";
     public static final String VERDICT_STORE = "pending-verdicts";
+    /** The repartition topic of probes, {@code <application.id>-dedup-probes-repartition}: one partition per owner group. */
+    public static final String PROBE_TOPIC = "dedup-probes";
 
     private NewsflowTopology() {
     }
 
+    /**
+     * The topology with per-theme topics of the default prefix and the dashboard views, for a driver or cluster where
+     * {@code articles} has as many partitions as there are owner groups.
+     */
     public static Topology build(DedupSettings dedup, ThemeClassifier classifier) {
         return build(dedup, classifier, Topics.THEME_TOPIC_PREFIX);
     }
@@ -73,6 +79,19 @@ public final class NewsflowTopology {
      */
     public static Topology build(DedupSettings dedup, ThemeClassifier classifier, String themeTopicPrefix,
                                  boolean withViews) {
+        return build(dedup, dedup.ownerGroups(), classifier, themeTopicPrefix, withViews);
+    }
+
+    /**
+     * The topology for an {@code articles} topic of {@code articlePartitions} partitions: verdicts return to the
+     * partition that parked the article, so their topic has that many partitions, whatever the number of owner
+     * groups ({@code dedup.ownerGroups()}, the partitions of the probe topic).
+     */
+    public static Topology build(DedupSettings dedup, int articlePartitions, ThemeClassifier classifier,
+                                 String themeTopicPrefix, boolean withViews) {
+        if (articlePartitions < 1) {
+            throw new IllegalArgumentException("articles must have at least one partition, got " + articlePartitions);
+        }
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(PENDING_STORE), Serdes.String(), DedupSerdes.pendingArticle()));
@@ -93,7 +112,7 @@ public final class NewsflowTopology {
                 .process(() -> new ArticleFingerprinter(PENDING_STORE, dedup), Named.as("fingerprint-paragraphs"),
                         PENDING_STORE)
                 // 2. each key's owner partition decides "first seen" for that key, stream-wide
-                .repartition(Repartitioned.<String, ProbeBatch>as("dedup-probes")
+                .repartition(Repartitioned.<String, ProbeBatch>as(PROBE_TOPIC)
                         .withKeySerde(Serdes.String()).withValueSerde(DedupSerdes.probeBatch())
                         .withNumberOfPartitions(dedup.ownerGroups())
                         .withStreamPartitioner((topic, key, batch, n) -> Optional.of(Set.of(batch.group() % n))))
@@ -102,7 +121,7 @@ public final class NewsflowTopology {
                 // 3. verdicts go back to the partition that parked the article
                 .repartition(Repartitioned.<String, VerdictBatch>as("dedup-verdicts")
                         .withKeySerde(Serdes.String()).withValueSerde(DedupSerdes.verdictBatch())
-                        .withNumberOfPartitions(dedup.ownerGroups())
+                        .withNumberOfPartitions(articlePartitions)
                         .withStreamPartitioner((topic, key, verdict, n) -> Optional.of(Set.of(verdict.sourcePartition() % n))))
                 // 4. once every group has answered: drop repeats, classify what is kept
                 .process(() -> new ArticleAssembler(PENDING_STORE, VERDICT_STORE, dedup, classifier),

@@ -31,8 +31,9 @@ public final class StreamsProcessorApp implements AutoCloseable {
     }
 
     /**
-     * @param config      the processor's settings; {@code config.dedup().ownerGroups()} is replaced by the
-     *                    partition count of {@code articles}, which the verdict routing requires
+     * @param config      the processor's settings; {@code config.dedup().ownerGroups()} is used when the application's
+     *                    dedup state does not exist yet (first start, or {@code reset}); otherwise the number of owner
+     *                    groups that state was created with is kept (see {@link #ownerGroups})
      * @param partitions  partitions for the pipeline's topics when they must be created
      */
     public static StreamsProcessorApp start(ProcessorConfig config, int partitions, boolean reset) {
@@ -48,6 +49,7 @@ public final class StreamsProcessorApp implements AutoCloseable {
         ThemeClassifier classifier = config.themesFile() == null
                 ? ThemeClassifier.defaults() : ThemeClassifier.fromFile(config.themesFile());
         int ownerGroups;
+        int articlePartitions;
         try (TopicAdmin admin = new TopicAdmin(config.bootstrapServers())) {
             Map<String, Integer> topics = new LinkedHashMap<>();
             topics.put(Topics.ARTICLES, partitions);
@@ -57,10 +59,11 @@ public final class StreamsProcessorApp implements AutoCloseable {
                 topics.put(Topics.themeTopic(config.themeTopicPrefix(), theme), partitions);
             }
             admin.ensureTopics(topics);
-            ownerGroups = admin.partitions(Topics.ARTICLES);
+            articlePartitions = admin.partitions(Topics.ARTICLES);
+            ownerGroups = ownerGroups(admin, config, reset);
         }
         DedupSettings dedup = new DedupSettings(config.dedup().nearThreshold(), config.dedup().retention(), ownerGroups);
-        Topology topology = NewsflowTopology.build(dedup, classifier, config.themeTopicPrefix());
+        Topology topology = NewsflowTopology.build(dedup, articlePartitions, classifier, config.themeTopicPrefix(), true);
         if (reset) {
             resetApplication(config);
         }
@@ -84,10 +87,30 @@ public final class StreamsProcessorApp implements AutoCloseable {
         if (api != null) {
             api.start(streams, config.bootstrapServers());
         }
-        log.info("processor {} started: {} partitions, near-duplicate threshold {}, fingerprint retention {}",
-                config.streamsProperties().get(StreamsConfig.APPLICATION_ID_CONFIG), ownerGroups,
-                dedup.nearThreshold(), dedup.retention());
+        log.info("processor {} started: {} partitions, {} owner group(s), near-duplicate threshold {}, fingerprint "
+                        + "retention {}", config.streamsProperties().get(StreamsConfig.APPLICATION_ID_CONFIG),
+                articlePartitions, ownerGroups, dedup.nearThreshold(), dedup.retention());
         return new StreamsProcessorApp(streams, api);
+    }
+
+    /**
+     * The number of owner groups: the partitions of the application's probe topic when it exists, since every key's
+     * first holder lives in the owner partition {@code key mod groups} and another count would look keys up where they
+     * are not; else (first start, or a reset, which deletes it) the configured count.
+     */
+    static int ownerGroups(TopicAdmin admin, ProcessorConfig config, boolean reset) {
+        int configured = config.dedup().ownerGroups();
+        if (reset) {
+            return configured;
+        }
+        String probes = config.streamsProperties().get(StreamsConfig.APPLICATION_ID_CONFIG) + "-"
+                + NewsflowTopology.PROBE_TOPIC + "-repartition";
+        int existing = admin.partitions(probes);
+        if (existing > 0 && existing != configured) {
+            log.info("dedup keeps the {} owner groups its state was created with ({} configured; a --reset starts over "
+                    + "with the configured count)", existing, configured);
+        }
+        return existing > 0 ? existing : configured;
     }
 
     /**

@@ -11,7 +11,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code process --bootstrap-servers HOST:PORT [--state-dir DIR] [--threads N] [--themes FILE]
- * [--near-threshold 0.7] [--retention-days 30] [--partitions 3] [--application-id ID] [--reset] [--port N]
+ * [--near-threshold 0.7] [--retention-days 30] [--owner-groups 1] [--partitions 3] [--application-id ID] [--reset] [--port N]
  * [--http-host HOST]}: runs the topology until Ctrl-C. A restart resumes from the committed offsets and state;
  * {@code --reset} deliberately reprocesses everything from the beginning. With {@code --port} (or
  * NEWSFLOW_HTTP_PORT) it also serves the HTTP API and dashboard there; {@code --http-host} (default localhost) is
@@ -22,7 +22,7 @@ public final class StreamsProcessorMain {
     }
 
     public static final Set<String> OPTIONS = Set.of("bootstrap-servers", "state-dir", "threads", "themes",
-            "near-threshold", "retention-days", "partitions", "application-id", "theme-topic-prefix", "port",
+            "near-threshold", "retention-days", "owner-groups", "partitions", "application-id", "theme-topic-prefix", "port",
             "http-host");
 
     /** Builds the processor's settings from command-line options, falling back to NEWSFLOW_* variables. */
@@ -35,7 +35,8 @@ public final class StreamsProcessorMain {
                 args.getInt("threads", Integer.parseInt(env("NEWSFLOW_THREADS", "1"))),
                 new DedupSettings(args.getDouble("near-threshold", DedupSettings.DEFAULT_NEAR_THRESHOLD),
                         Duration.ofDays(args.getInt("retention-days", (int) DedupSettings.DEFAULT_RETENTION.toDays())),
-                        1),
+                        args.getInt("owner-groups", Integer.parseInt(env("NEWSFLOW_OWNER_GROUPS",
+                                String.valueOf(DedupSettings.DEFAULT_OWNER_GROUPS))))),
                 themes == null ? null : Path.of(themes),
                 args.get("theme-topic-prefix", env("NEWSFLOW_THEME_TOPIC_PREFIX", Topics.THEME_TOPIC_PREFIX)));
     }

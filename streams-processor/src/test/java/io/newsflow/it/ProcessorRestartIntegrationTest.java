@@ -1,5 +1,7 @@
 package io.newsflow.it;
 
+import io.newsflow.common.TopicAdmin;
+import io.newsflow.processor.NewsflowTopology;
 import io.newsflow.dedup.DedupSettings;
 import io.newsflow.embedded.EmbeddedKafkaBroker;
 import io.newsflow.model.Article;
@@ -36,6 +38,8 @@ class ProcessorRestartIntegrationTest {
             String bootstrap = broker.bootstrapServers();
             ProcessorConfig config = new ProcessorConfig(bootstrap, "restart-it", dir.resolve("state"), 1,
                     new DedupSettings(0.7, Duration.ofDays(30), 3), null);
+            ProcessorConfig oneGroup = new ProcessorConfig(bootstrap, "restart-it", dir.resolve("state"), 1,
+                    new DedupSettings(0.7, Duration.ofDays(30), 1), null);
             try (ArticlePublisher publisher = new ArticlePublisher(bootstrap)) {
                 try (StreamsProcessorApp app = StreamsProcessorApp.start(config, 3, false)) {
                     assertTrue(app.awaitRunning(Duration.ofSeconds(60)));
@@ -43,15 +47,18 @@ class ProcessorRestartIntegrationTest {
                     publisher.flush();
                     assertEquals(4, enriched(bootstrap, 4).size());
                 }
-                // restart: only the new article is processed
-                try (StreamsProcessorApp app = StreamsProcessorApp.start(config, 3, false)) {
+                assertEquals(3, probePartitions(bootstrap));
+                // restart, asking for one owner group: the state was laid out for three, so three it stays, and
+                // only the new article is processed
+                try (StreamsProcessorApp app = StreamsProcessorApp.start(oneGroup, 3, false)) {
                     assertTrue(app.awaitRunning(Duration.ofSeconds(60)));
                     publisher.publish(seeds.get(4));
                     publisher.flush();
                     assertEquals(5, enriched(bootstrap, 5).size(), "nothing reprocessed after a restart");
+                    assertEquals(3, probePartitions(bootstrap));
                 }
-                // reset: every article again, with the same decisions as the first time
-                try (StreamsProcessorApp app = StreamsProcessorApp.start(config, 3, true)) {
+                // reset with one owner group: every article again, with the same decisions as with three
+                try (StreamsProcessorApp app = StreamsProcessorApp.start(oneGroup, 3, true)) {
                     assertTrue(app.awaitRunning(Duration.ofSeconds(60)));
                     List<EnrichedArticle> all = enriched(bootstrap, 10);
                     assertEquals(10, all.size(), "a reset reprocesses from the beginning");
@@ -62,8 +69,15 @@ class ProcessorRestartIntegrationTest {
                         assertEquals(withoutTime(versions.get(0)), withoutTime(versions.get(1)),
                                 "reprocessing gives the same result for " + versions.get(0).id());
                     }
+                    assertEquals(1, probePartitions(bootstrap));
                 }
             }
+        }
+    }
+
+    private static int probePartitions(String bootstrap) {
+        try (TopicAdmin admin = new TopicAdmin(bootstrap)) {
+            return admin.partitions("restart-it-" + NewsflowTopology.PROBE_TOPIC + "-repartition");
         }
     }
 

@@ -87,8 +87,8 @@ public final class BenchRun {
     }
 
     /** How the runs are configured; the same for every run of one invocation. */
-    public record Setup(String bootstrap, Admin admin, BenchData data, int articles, int partitions, int threads,
-                        double rate, Path workDir, PrintStream progress) {
+    public record Setup(String bootstrap, Admin admin, BenchData data, int articles, int partitions, int ownerGroups,
+                        int threads, double rate, Path workDir, PrintStream progress) {
     }
 
     /** Output-side counts read back from the sink file after the run (outside the measured window). */
@@ -119,7 +119,7 @@ public final class BenchRun {
         Files.deleteIfExists(sinkFile);
         Files.deleteIfExists(Path.of(sinkFile + ".checkpoint"));
         ProcessorConfig config = new ProcessorConfig(s.bootstrap(), appId, stateDir, s.threads(),
-                new DedupSettings(DedupSettings.DEFAULT_NEAR_THRESHOLD, DedupSettings.DEFAULT_RETENTION, 1), null);
+                new DedupSettings(DedupSettings.DEFAULT_NEAR_THRESHOLD, DedupSettings.DEFAULT_RETENTION, s.ownerGroups()), null);
 
         int n = s.articles();
         long[] publishNanos = new long[n];
@@ -138,7 +138,8 @@ public final class BenchRun {
             if (mode == Mode.PIPELINE) {
                 pipeline = StreamsProcessorApp.start(config, s.partitions(), false);
             } else {
-                other = new KafkaStreams(topology(mode, s.bootstrap(), s.partitions()), config.streamsProperties());
+                other = new KafkaStreams(topology(mode, s.bootstrap(), s.partitions(), s.ownerGroups()),
+                        config.streamsProperties());
                 other.start();
             }
             sink = new EnrichedArticleSink(s.bootstrap(), new JsonlFileSink(sinkFile));
@@ -268,7 +269,7 @@ public final class BenchRun {
     }
 
     /** The topology of every mode but PIPELINE (which {@link StreamsProcessorApp} starts with its topics). */
-    static Topology topology(Mode mode, String bootstrap, int partitions) {
+    static Topology topology(Mode mode, String bootstrap, int partitions, int ownerGroups) {
         return switch (mode) {
             case BASELINE -> passThrough();
             case JSON -> jsonPassThrough(0);
@@ -282,7 +283,8 @@ public final class BenchRun {
                     admin.ensureTopics(themeTopics);
                 }
                 yield NewsflowTopology.build(new DedupSettings(DedupSettings.DEFAULT_NEAR_THRESHOLD,
-                        DedupSettings.DEFAULT_RETENTION, partitions), classifier, Topics.THEME_TOPIC_PREFIX, false);
+                        DedupSettings.DEFAULT_RETENTION, ownerGroups), partitions, classifier, Topics.THEME_TOPIC_PREFIX,
+                        false);
             }
             case PIPELINE -> throw new IllegalArgumentException("PIPELINE runs through StreamsProcessorApp");
         };
