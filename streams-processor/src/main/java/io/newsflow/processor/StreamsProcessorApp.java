@@ -101,16 +101,33 @@ public final class StreamsProcessorApp implements AutoCloseable {
     static int ownerGroups(TopicAdmin admin, ProcessorConfig config, boolean reset) {
         int configured = config.dedup().ownerGroups();
         if (reset) {
+            requireOddOwnerGroups(configured);
             return configured;
         }
         String probes = config.streamsProperties().get(StreamsConfig.APPLICATION_ID_CONFIG) + "-"
                 + NewsflowTopology.PROBE_TOPIC + "-repartition";
         int existing = admin.partitions(probes);
+        if (existing <= 0) {
+            requireOddOwnerGroups(configured);
+        }
         if (existing > 0 && existing != configured) {
             log.info("dedup keeps the {} owner groups its state was created with ({} configured; a --reset starts over "
                     + "with the configured count)", existing, configured);
         }
         return existing > 0 ? existing : configured;
+    }
+
+    /**
+     * A key's owner group is {@code key mod G}, and exact keys are even while band keys are odd: with an even G the
+     * exact keys all land in even groups and the twelve band keys per paragraph in odd ones, a 12:1 load skew. New
+     * layouts therefore take an odd count (or one); an existing even layout keeps working as it was created.
+     */
+    static void requireOddOwnerGroups(int groups) {
+        if (groups > 1 && groups % 2 == 0) {
+            throw new IllegalArgumentException("--owner-groups must be 1 or odd, got " + groups + ": keys are split "
+                    + "by key mod G, and an even G puts every exact key in the even groups and every band key in the "
+                    + "odd ones (a 12:1 load skew); use " + (groups - 1) + " or " + (groups + 1));
+        }
     }
 
     /**
