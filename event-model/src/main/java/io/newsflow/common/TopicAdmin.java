@@ -47,7 +47,7 @@ public final class TopicAdmin implements AutoCloseable {
             }
             // A created topic is not at once visible to every metadata request: wait until it describes.
             for (NewTopic t : missing) {
-                awaitDescribable(t.name());
+                awaitPartitions(t.name());
             }
         } catch (Exception e) {
             throw new IllegalStateException("cannot create topics " + partitionsByTopic.keySet() + ": " + e.getMessage(), e);
@@ -69,14 +69,22 @@ public final class TopicAdmin implements AutoCloseable {
         }
     }
 
-    private void awaitDescribable(String topic) throws InterruptedException {
+    /** The partition count of a topic just created, waiting (up to 30 s) until metadata requests know it. */
+    public int awaitPartitions(String topic) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (partitions(topic) < 0) {
+        int partitions;
+        while ((partitions = partitions(topic)) < 0) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("topic " + topic + " was created but is still unknown after 30 s");
             }
-            Thread.sleep(50);
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for topic " + topic, e);
+            }
         }
+        return partitions;
     }
 
     public Admin admin() {

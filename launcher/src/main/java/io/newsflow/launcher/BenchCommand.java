@@ -50,6 +50,27 @@ final class BenchCommand {
     private BenchCommand() {
     }
 
+    /**
+     * The corpora {@code --corpus} names ("none": seeds only), each of which must exist; without the option
+     * $NEWSFLOW_CORPORA, else /work/shared/corpora, used only when present.
+     */
+    static List<Path> corpora(Args args) {
+        List<Path> corpora = new ArrayList<>();
+        List<String> given = args.all("corpus");
+        if (given.isEmpty()) {
+            String env = System.getenv("NEWSFLOW_CORPORA");
+            corpora.add(Path.of(env != null ? env : "/work/shared/corpora"));
+            return corpora;
+        }
+        given.stream().filter(c -> !c.equals("none")).map(Path::of).forEach(corpora::add);
+        for (Path c : corpora) {
+            if (!Files.exists(c)) {
+                throw new IllegalArgumentException("--corpus " + c + " does not exist");
+            }
+        }
+        return corpora;
+    }
+
     static int run(String[] argv) throws Exception {
         Args args = Args.parse(argv, Set.of("articles", "corpus", "dup-rate", "partitions", "owner-groups", "threads",
                 "bootstrap-servers", "pairs", "warmup", "rate", "seed", "out"), Set.of("reset-topics", "help", "ladder"));
@@ -77,20 +98,9 @@ final class BenchCommand {
             throw new IllegalArgumentException("out of range: need 1 <= articles <= 9999999, partitions, owner-groups, threads, "
                     + "pairs >= 1, warmup >= 0, 0 <= dup-rate < 1, rate >= 0\n" + USAGE);
         }
+        DedupSettings.requireNewLayoutCount(ownerGroups); // every run creates its dedup state anew
 
-        List<Path> corpora = new ArrayList<>();
-        List<String> given = args.all("corpus");
-        if (given.isEmpty()) {
-            String env = System.getenv("NEWSFLOW_CORPORA");
-            corpora.add(Path.of(env != null ? env : "/work/shared/corpora"));
-        } else {
-            given.stream().filter(c -> !c.equals("none")).map(Path::of).forEach(corpora::add);
-            for (Path c : corpora) {
-                if (!Files.exists(c)) {
-                    throw new IllegalArgumentException("--corpus " + c + " does not exist");
-                }
-            }
-        }
+        List<Path> corpora = corpora(args);
         String home = System.getenv("NEWSFLOW_HOME");
         Path seeds = home == null ? Path.of("seeds") : Path.of(home, "seeds");
         List<Article> sources = BenchData.loadSources(corpora, seeds);

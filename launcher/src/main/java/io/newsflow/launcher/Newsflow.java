@@ -36,6 +36,7 @@ public final class Newsflow {
               bench-classify  microseconds per article for the classifier  [--input FILE.jsonl|DIR]
               bench     end-to-end pipeline vs pass-through baseline  [--articles N] [--partitions P] [--threads T] (bench --help)
               bench-topology  CPU per article of the topology alone, no broker  [--articles N] [--rounds R] [--no-views]
+                        [--owner-groups G] (bench-topology --help)
             """;
 
     public static void main(String[] argv) throws Exception {

@@ -39,11 +39,14 @@ final class TopologyBenchCommand {
     static final String USAGE = """
             usage: ./newsflow bench-topology [--articles N] [--rounds R] [--no-views] [--corpus FILE.jsonl|DIR|none ...]
                                              [--dup-rate R] [--seed S] [--owner-groups G]
-              defaults: --articles 5000 --rounds 4 --dup-rate 0.3 --seed 42 --owner-groups 3; every round starts from empty state on the
+              defaults: --articles 5000 --rounds 4 --dup-rate 0.3 --seed 42 --owner-groups 1; every round starts from empty state on the
               same articles; the first rounds warm the JIT up, so read the last ones. Prints one line per round:
               articles/s, CPU per article on the processing thread, removals, and a digest of the enriched output
               (equal digests: equal output, processedAt aside).
             """;
+
+    /** As the demo and bench create {@code articles}; the driver itself has one partition per topic. */
+    private static final int ARTICLE_PARTITIONS = 3;
 
     private TopologyBenchCommand() {
     }
@@ -64,20 +67,13 @@ final class TopologyBenchCommand {
         double dupRate = args.getDouble("dup-rate", 0.3);
         long seed = Long.parseLong(args.get("seed", "42"));
         boolean views = !args.has("no-views");
-        int groups = args.getInt("owner-groups", 3);
+        int groups = args.getInt("owner-groups", DedupSettings.DEFAULT_OWNER_GROUPS);
         if (n < 1 || rounds < 1 || groups < 1 || dupRate < 0 || dupRate >= 1) {
             throw new IllegalArgumentException("out of range: need articles, rounds, owner-groups >= 1, 0 <= dup-rate < 1\n"
                     + USAGE);
         }
-        List<Path> corpora = new ArrayList<>();
-        List<String> given = args.all("corpus");
-        if (given.isEmpty()) {
-            String env = System.getenv("NEWSFLOW_CORPORA");
-            corpora.add(Path.of(env != null ? env : "/work/shared/corpora"));
-        } else {
-            given.stream().filter(c -> !c.equals("none")).map(Path::of).forEach(corpora::add);
-        }
-        BenchData data = new BenchData(BenchData.loadSources(corpora, seeds), seed, dupRate);
+        DedupSettings.requireNewLayoutCount(groups);
+        BenchData data = new BenchData(BenchData.loadSources(BenchCommand.corpora(args), seeds), seed, dupRate);
         List<Article> articles = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             articles.add(data.article(i));
@@ -93,7 +89,7 @@ final class TopologyBenchCommand {
 
     private static void round(int round, List<Article> articles, ThemeClassifier classifier, boolean views,
                               int groups, PrintStream out) throws Exception {
-        Path state = Files.createTempDirectory(Files.createDirectories(Path.of("state")), "bench-topology-");
+        Path state = Files.createTempDirectory("newsflow-bench-topology-");
         ProcessorConfig config = new ProcessorConfig("unused:9092", "bench-topology", state, 1,
                 new DedupSettings(DedupSettings.DEFAULT_NEAR_THRESHOLD, DedupSettings.DEFAULT_RETENTION, groups), null);
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
@@ -104,7 +100,7 @@ final class TopologyBenchCommand {
         long paragraphs = 0;
         // a fixed wall clock, so processedAt (and the digest) is the same in every round and version
         try (TopologyTestDriver driver = new TopologyTestDriver(
-                NewsflowTopology.build(config.dedup(), classifier, Topics.THEME_TOPIC_PREFIX, views),
+                NewsflowTopology.build(config.dedup(), ARTICLE_PARTITIONS, classifier, Topics.THEME_TOPIC_PREFIX, views),
                 config.streamsProperties(), Instant.EPOCH)) {
             TestInputTopic<String, Article> in = driver.createInputTopic(Topics.ARTICLES, new StringSerializer(),
                     NewsflowSerdes.article().serializer());

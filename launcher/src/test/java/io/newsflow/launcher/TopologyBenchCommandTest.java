@@ -39,5 +39,22 @@ class TopologyBenchCommandTest {
         // the bench data plants exact and reworded reposts of the seeds: both kinds must be found
         assertTrue(Long.parseLong(first.group(6)) > 0 && Long.parseLong(first.group(7)) > 0, first.group());
         assertTrue(Double.parseDouble(first.group(3)) > 0);
+
+        // three owner groups split the keys three ways; which paragraphs are repeats must not depend on it
+        ByteArrayOutputStream three = new ByteArrayOutputStream();
+        assertEquals(0, TopologyBenchCommand.run(new String[] {"--articles", "150", "--rounds", "1", "--corpus", "none",
+                "--owner-groups", "3"}, Path.of("../seeds"), new PrintStream(three, true, StandardCharsets.UTF_8)));
+        List<Matcher> threeGroups = three.toString(StandardCharsets.UTF_8).lines().map(ROUND::matcher)
+                .filter(Matcher::matches).toList();
+        assertEquals(1, threeGroups.size(), three.toString(StandardCharsets.UTF_8));
+        assertEquals(first.group(8), threeGroups.get(0).group(8), "one owner group and three give the same output");
+    }
+
+    @Test
+    void shouldRefuseAnEvenOwnerGroupCountBeforeDoingAnyWork() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TopologyBenchCommand.run(new String[] {"--owner-groups", "2", "--corpus", "none"},
+                        Path.of("../seeds"), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
+        assertTrue(e.getMessage().contains("1 or odd"), e.getMessage());
     }
 }

@@ -30,6 +30,23 @@ public record DedupSettings(double nearThreshold, Duration retention, int ownerG
         }
     }
 
+    /**
+     * Refuses an even count for a new dedup layout. A key's owner group is {@code key mod G}, and exact keys are even
+     * while band keys are odd: with an even G the exact keys all land in even groups and the twelve band keys per
+     * paragraph in odd ones, a 12:1 load skew. New layouts therefore take an odd count (or one); an existing even
+     * layout keeps working as it was created, which is why the constructor accepts one.
+     */
+    public static void requireNewLayoutCount(int groups) {
+        if (groups < 1) {
+            throw new IllegalArgumentException("--owner-groups must be at least 1, got " + groups);
+        }
+        if (groups % 2 == 0) {
+            throw new IllegalArgumentException("--owner-groups must be 1 or odd, got " + groups + ": keys are split "
+                    + "by key mod G, and an even G puts every exact key in the even groups and every band key in the "
+                    + "odd ones (a 12:1 load skew); use " + (groups - 1) + " or " + (groups + 1));
+        }
+    }
+
     /** The owner group of a key: stable for a given group count, whatever instance computes it. */
     public int groupOf(long key) {
         return (int) Long.remainderUnsigned(key, ownerGroups);

@@ -60,32 +60,20 @@ public final class NewsflowTopology {
     }
 
     /**
-     * The topology with per-theme topics of the default prefix and the dashboard views, for a driver or cluster where
-     * {@code articles} has as many partitions as there are owner groups.
+     * The topology with per-theme topics of the default prefix and the dashboard views, for an {@code articles} topic
+     * of {@code articlePartitions} partitions.
      */
-    public static Topology build(DedupSettings dedup, ThemeClassifier classifier) {
-        return build(dedup, classifier, Topics.THEME_TOPIC_PREFIX);
-    }
-
-    /** As {@link #build(DedupSettings, ThemeClassifier)}, naming per-theme topics {@code <prefix><theme>}. */
-    public static Topology build(DedupSettings dedup, ThemeClassifier classifier, String themeTopicPrefix) {
-        return build(dedup, classifier, themeTopicPrefix, true);
-    }
-
-    /**
-     * As {@link #build(DedupSettings, ThemeClassifier, String)}; {@code withViews} false leaves out the dashboard
-     * read side ({@link io.newsflow.views.DashboardViews}), which {@code ./newsflow bench --ladder} uses to measure
-     * what the views cost.
-     */
-    public static Topology build(DedupSettings dedup, ThemeClassifier classifier, String themeTopicPrefix,
-                                 boolean withViews) {
-        return build(dedup, dedup.ownerGroups(), classifier, themeTopicPrefix, withViews);
+    public static Topology build(DedupSettings dedup, int articlePartitions, ThemeClassifier classifier) {
+        return build(dedup, articlePartitions, classifier, Topics.THEME_TOPIC_PREFIX, true);
     }
 
     /**
      * The topology for an {@code articles} topic of {@code articlePartitions} partitions: verdicts return to the
      * partition that parked the article, so their topic has that many partitions, whatever the number of owner
-     * groups ({@code dedup.ownerGroups()}, the partitions of the probe topic).
+     * groups ({@code dedup.ownerGroups()}, the partitions of the probe topic). Per-theme topics are named
+     * {@code <themeTopicPrefix><theme>}; {@code withViews} false leaves out the dashboard read side
+     * ({@link io.newsflow.views.DashboardViews}), which {@code ./newsflow bench --ladder} uses to measure what the
+     * views cost.
      */
     public static Topology build(DedupSettings dedup, int articlePartitions, ThemeClassifier classifier,
                                  String themeTopicPrefix, boolean withViews) {

@@ -33,7 +33,7 @@ public final class StreamsProcessorApp implements AutoCloseable {
     /**
      * @param config      the processor's settings; {@code config.dedup().ownerGroups()} is used when the application's
      *                    dedup state does not exist yet (first start, or {@code reset}); otherwise the number of owner
-     *                    groups that state was created with is kept (see {@link #ownerGroups})
+     *                    groups that state was created with is kept (see {@link OwnerGroupLayout})
      * @param partitions  partitions for the pipeline's topics when they must be created
      */
     public static StreamsProcessorApp start(ProcessorConfig config, int partitions, boolean reset) {
@@ -48,6 +48,7 @@ public final class StreamsProcessorApp implements AutoCloseable {
                                             io.newsflow.http.HttpSettings http) {
         ThemeClassifier classifier = config.themesFile() == null
                 ? ThemeClassifier.defaults() : ThemeClassifier.fromFile(config.themesFile());
+        String appId = String.valueOf(config.streamsProperties().get(StreamsConfig.APPLICATION_ID_CONFIG));
         int ownerGroups;
         int articlePartitions;
         try (TopicAdmin admin = new TopicAdmin(config.bootstrapServers())) {
@@ -60,13 +61,17 @@ public final class StreamsProcessorApp implements AutoCloseable {
             }
             admin.ensureTopics(topics);
             articlePartitions = admin.partitions(Topics.ARTICLES);
-            ownerGroups = ownerGroups(admin, config, reset);
+            if (reset) {
+                DedupSettings.requireNewLayoutCount(config.dedup().ownerGroups()); // before anything is deleted
+                resetApplication(config);
+                OwnerGroupLayout.awaitDeleted(admin, appId);
+            }
+            // the dedup layout is the cluster's, not this instance's: see OwnerGroupLayout
+            int decided = OwnerGroupLayout.decide(appId, config.dedup().ownerGroups(), admin::partitions);
+            ownerGroups = OwnerGroupLayout.ensureProbeTopic(admin, appId, decided, config.streamsProperties());
         }
         DedupSettings dedup = new DedupSettings(config.dedup().nearThreshold(), config.dedup().retention(), ownerGroups);
         Topology topology = NewsflowTopology.build(dedup, articlePartitions, classifier, config.themeTopicPrefix(), true);
-        if (reset) {
-            resetApplication(config);
-        }
         io.newsflow.http.ApiServer api = null;
         if (http != null) {
             try {
@@ -88,46 +93,8 @@ public final class StreamsProcessorApp implements AutoCloseable {
             api.start(streams, config.bootstrapServers());
         }
         log.info("processor {} started: {} partitions, {} owner group(s), near-duplicate threshold {}, fingerprint "
-                        + "retention {}", config.streamsProperties().get(StreamsConfig.APPLICATION_ID_CONFIG),
-                articlePartitions, ownerGroups, dedup.nearThreshold(), dedup.retention());
+                        + "retention {}", appId, articlePartitions, ownerGroups, dedup.nearThreshold(), dedup.retention());
         return new StreamsProcessorApp(streams, api);
-    }
-
-    /**
-     * The number of owner groups: the partitions of the application's probe topic when it exists, since every key's
-     * first holder lives in the owner partition {@code key mod groups} and another count would look keys up where they
-     * are not; else (first start, or a reset, which deletes it) the configured count.
-     */
-    static int ownerGroups(TopicAdmin admin, ProcessorConfig config, boolean reset) {
-        int configured = config.dedup().ownerGroups();
-        if (reset) {
-            requireOddOwnerGroups(configured);
-            return configured;
-        }
-        String probes = config.streamsProperties().get(StreamsConfig.APPLICATION_ID_CONFIG) + "-"
-                + NewsflowTopology.PROBE_TOPIC + "-repartition";
-        int existing = admin.partitions(probes);
-        if (existing <= 0) {
-            requireOddOwnerGroups(configured);
-        }
-        if (existing > 0 && existing != configured) {
-            log.info("dedup keeps the {} owner groups its state was created with ({} configured; a --reset starts over "
-                    + "with the configured count)", existing, configured);
-        }
-        return existing > 0 ? existing : configured;
-    }
-
-    /**
-     * A key's owner group is {@code key mod G}, and exact keys are even while band keys are odd: with an even G the
-     * exact keys all land in even groups and the twelve band keys per paragraph in odd ones, a 12:1 load skew. New
-     * layouts therefore take an odd count (or one); an existing even layout keeps working as it was created.
-     */
-    static void requireOddOwnerGroups(int groups) {
-        if (groups > 1 && groups % 2 == 0) {
-            throw new IllegalArgumentException("--owner-groups must be 1 or odd, got " + groups + ": keys are split "
-                    + "by key mod G, and an even G puts every exact key in the even groups and every band key in the "
-                    + "odd ones (a 12:1 load skew); use " + (groups - 1) + " or " + (groups + 1));
-        }
     }
 
     /**

@@ -6,7 +6,15 @@ import io.newsflow.dedup.DuplicateResolver.Decision;
 import io.newsflow.dedup.DuplicateResolver.Resolution;
 import org.junit.jupiter.api.Test;
 
+import io.newsflow.model.ArticleFiles;
+import io.newsflow.model.ParagraphRef;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -58,8 +66,88 @@ class DuplicateResolverTest {
             assertEquals("EXACT", list.get(2).kind());
             assertEquals(0, list.get(2).duplicateOf().index());
         }
-        assertEquals(r.decisions(), resolver.resolve("a", texts, fps, hits));
         assertEquals(r.internal(), resolver.resolve("a", texts, fps, List.of()));
+    }
+
+    /**
+     * Random articles of the seeds' paragraphs, repeated and reworded, against the hits an owner holding a random
+     * earlier article would answer: the internal decisions are those made without any hits, a hit only ever removes
+     * more, a paragraph the earlier article holds exactly always points to it, and the same inputs decide alike.
+     */
+    @Test
+    void shouldDecideInternalRepeatsAsWithoutHitsAndLetHitsOnlyRemoveMore() throws Exception {
+        List<String> pool = new ArrayList<>();
+        for (var seed : ArticleFiles.readAll(Path.of("..", "seeds"))) {
+            pool.addAll(ArticleText.paragraphs(seed));
+        }
+        pool = pool.subList(0, 30); // a small pool, so that draws often share paragraphs
+        Random random = new Random(7);
+        int exactByHits = 0;
+        int nearByHits = 0;
+        for (int round = 0; round < 200; round++) {
+            List<String> earlier = draw(pool, random, 6);
+            List<Fingerprint> earlierFps = ArticleText.fingerprints(earlier);
+            Map<Long, Holder> held = new HashMap<>(); // what an owner would hold: each key's first holder
+            for (int j = 0; j < earlier.size(); j++) {
+                Fingerprint f = earlierFps.get(j);
+                for (long key : f.keys()) {
+                    held.putIfAbsent(key, new Holder("earlier", 1, j, f.exact(), f.signature()));
+                }
+            }
+            List<String> texts = draw(pool, random, 10);
+            List<Fingerprint> fps = ArticleText.fingerprints(texts);
+            List<Hit> hits = new ArrayList<>();
+            for (int i = 0; i < fps.size(); i++) {
+                for (long key : fps.get(i).keys()) {
+                    Holder h = held.get(key);
+                    if (h != null) {
+                        hits.add(new Hit(i, key, h));
+                    }
+                }
+            }
+
+            Resolution r = resolver.resolveWithInternal("a", texts, fps, hits);
+
+            assertEquals(resolver.resolveWithInternal("a", texts, fps, List.of()).decisions(), r.internal());
+            assertEquals(r, resolver.resolveWithInternal("a", texts, fps, hits), "deterministic");
+            for (int i = 0; i < texts.size(); i++) {
+                if (r.internal().get(i).removed()) {
+                    assertTrue(r.decisions().get(i).removed(), "round " + round + " paragraph " + i);
+                }
+                Holder exact = held.get(ParagraphFingerprinter.exactKey(fps.get(i).exact()));
+                if (exact != null) {
+                    assertEquals(new ParagraphRef("earlier", exact.index()), r.decisions().get(i).duplicateOf());
+                    assertEquals("EXACT", r.decisions().get(i).kind());
+                }
+                if (r.decisions().get(i).removed() && !r.internal().get(i).removed()) {
+                    if ("EXACT".equals(r.decisions().get(i).kind())) {
+                        exactByHits++;
+                    } else {
+                        nearByHits++;
+                    }
+                }
+            }
+        }
+        // the draws exercise both kinds of hit
+        assertTrue(exactByHits > 20 && nearByHits > 5, "removed by hits: exact " + exactByHits + ", near " + nearByHits);
+    }
+
+    /** Up to {@code max} paragraphs of the pool, some repeated and some reworded (a word dropped). */
+    private static List<String> draw(List<String> pool, Random random, int max) {
+        List<String> out = new ArrayList<>();
+        for (int n = 1 + random.nextInt(max); n > 0; n--) {
+            String p = !out.isEmpty() && random.nextInt(4) == 0 ? out.get(random.nextInt(out.size()))
+                    : pool.get(random.nextInt(pool.size()));
+            if (random.nextInt(3) == 0) {
+                String[] words = p.split(" ");
+                if (words.length > 12) {
+                    words[words.length / 2] = "";
+                    p = String.join(" ", words).replace("  ", " ");
+                }
+            }
+            out.add(p);
+        }
+        return out;
     }
 
     @Test

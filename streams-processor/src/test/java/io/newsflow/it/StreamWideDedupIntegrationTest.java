@@ -9,7 +9,8 @@ import io.newsflow.model.Topics;
 import io.newsflow.processor.ProcessorConfig;
 import io.newsflow.processor.StreamsProcessorApp;
 import io.newsflow.producer.ArticlePublisher;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -64,17 +65,26 @@ class StreamWideDedupIntegrationTest {
         }
     }
 
-    @Test
-    void shouldFindDuplicatesAcrossPartitionsAndInstances() throws Exception {
+    /**
+     * With one owner group (the default) one instance holds every key; with three the keys are split between them. A
+     * second instance configured with another count than the first adopts the first's: the layout is the cluster's.
+     */
+    @ParameterizedTest(name = "first instance {0} owner group(s), second configured with {1}")
+    @CsvSource({"1, 1", "3, 3", "3, 1"})
+    void shouldFindDuplicatesAcrossPartitionsAndInstances(int firstGroups, int secondGroups) throws Exception {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("broker"))) {
             String bootstrap = broker.bootstrapServers();
-            ProcessorConfig one = config(bootstrap, dir.resolve("instance-1"));
-            ProcessorConfig two = config(bootstrap, dir.resolve("instance-2"));
+            ProcessorConfig one = config(bootstrap, dir.resolve("instance-1"), firstGroups);
+            ProcessorConfig two = config(bootstrap, dir.resolve("instance-2"), secondGroups);
             try (StreamsProcessorApp a = StreamsProcessorApp.start(one, PARTITIONS, false);
                  StreamsProcessorApp b = StreamsProcessorApp.start(two, PARTITIONS, false);
                  ArticlePublisher publisher = new ArticlePublisher(bootstrap)) {
                 assertTrue(a.awaitRunning(Duration.ofSeconds(60)) && b.awaitRunning(Duration.ofSeconds(60)));
                 waitUntilBothOwnTasks(a, b);
+                try (io.newsflow.common.TopicAdmin admin = new io.newsflow.common.TopicAdmin(bootstrap)) {
+                    assertEquals(firstGroups, admin.partitions("dedup-it-dedup-probes-repartition"),
+                            "one partition per owner group, as the first instance laid them out");
+                }
 
                 List<Article> originals = new ArrayList<>();
                 List<Article> copies = new ArrayList<>();
@@ -117,9 +127,9 @@ class StreamWideDedupIntegrationTest {
         }
     }
 
-    private static ProcessorConfig config(String bootstrap, Path stateDir) {
+    private static ProcessorConfig config(String bootstrap, Path stateDir, int ownerGroups) {
         return new ProcessorConfig(bootstrap, "dedup-it", stateDir, 1,
-                new DedupSettings(0.7, Duration.ofDays(30), PARTITIONS), null);
+                new DedupSettings(0.7, Duration.ofDays(30), ownerGroups), null);
     }
 
     private static void waitUntilBothOwnTasks(StreamsProcessorApp a, StreamsProcessorApp b) throws InterruptedException {

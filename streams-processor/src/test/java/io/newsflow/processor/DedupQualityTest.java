@@ -49,7 +49,7 @@ class DedupQualityTest {
         ProcessorConfig config = new ProcessorConfig("unused:9092", "dedup-quality", stateDir, 1,
                 new DedupSettings(0.7, Duration.ofDays(30), 3), null);
         try (TopologyTestDriver driver = new TopologyTestDriver(
-                NewsflowTopology.build(config.dedup(), ThemeClassifier.defaults()), config.streamsProperties())) {
+                NewsflowTopology.build(config.dedup(), 3, ThemeClassifier.defaults()), config.streamsProperties())) {
             TestInputTopic<String, Article> in = driver.createInputTopic(Topics.ARTICLES, new StringSerializer(),
                     NewsflowSerdes.article().serializer());
             TestOutputTopic<String, EnrichedArticle> out = driver.createOutputTopic(Topics.ENRICHED,

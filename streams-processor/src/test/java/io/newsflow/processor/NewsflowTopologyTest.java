@@ -22,6 +22,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -37,9 +40,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** Every behaviour holds with one owner group (the default) and with three (keys split by {@code key mod 3}). */
+@ParameterizedClass(name = "{0} owner group(s)")
+@ValueSource(ints = {1, 3})
 class NewsflowTopologyTest {
 
     static final Path SEEDS = Path.of("..", "seeds");
+    /** As the demo creates it; verdicts return to one of these partitions, whatever the owner-group count. */
+    static final int ARTICLE_PARTITIONS = 3;
+
+    @Parameter
+    int ownerGroups;
 
     @TempDir
     Path stateDir;
@@ -53,8 +64,8 @@ class NewsflowTopologyTest {
     @BeforeEach
     void start() {
         ProcessorConfig config = new ProcessorConfig("unused:9092", "topology-test", stateDir, 1,
-                new DedupSettings(0.7, Duration.ofDays(30), 3), null);
-        driver = new TopologyTestDriver(NewsflowTopology.build(config.dedup(), ThemeClassifier.defaults()),
+                new DedupSettings(0.7, Duration.ofDays(30), ownerGroups), null);
+        driver = new TopologyTestDriver(NewsflowTopology.build(config.dedup(), ARTICLE_PARTITIONS, ThemeClassifier.defaults()),
                 config.streamsProperties());
         articles = driver.createInputTopic(Topics.ARTICLES, new StringSerializer(), NewsflowSerdes.article().serializer());
         rawArticles = driver.createInputTopic(Topics.ARTICLES, new StringSerializer(), new ByteArraySerializer());
@@ -167,8 +178,8 @@ class NewsflowTopologyTest {
     void shouldForgetFingerprintsOlderThanTheRetention() {
         driver.close();
         ProcessorConfig config = new ProcessorConfig("unused:9092", "retention-test", stateDir.resolve("r"), 1,
-                new DedupSettings(0.7, Duration.ofDays(1), 3), null);
-        driver = new TopologyTestDriver(NewsflowTopology.build(config.dedup(), ThemeClassifier.defaults()),
+                new DedupSettings(0.7, Duration.ofDays(1), ownerGroups), null);
+        driver = new TopologyTestDriver(NewsflowTopology.build(config.dedup(), ARTICLE_PARTITIONS, ThemeClassifier.defaults()),
                 config.streamsProperties());
         articles = driver.createInputTopic(Topics.ARTICLES, new StringSerializer(), NewsflowSerdes.article().serializer());
         enriched = driver.createOutputTopic(Topics.ENRICHED, new StringDeserializer(), NewsflowSerdes.enriched().deserializer());
@@ -206,8 +217,8 @@ class NewsflowTopologyTest {
     void shouldStillFindParagraphsRegisteredBeforeAnHourlySweepThatExpiredOthers() {
         driver.close();
         ProcessorConfig config = new ProcessorConfig("unused:9092", "sweep-test", stateDir.resolve("s"), 1,
-                new DedupSettings(0.7, Duration.ofDays(1), 3), null);
-        driver = new TopologyTestDriver(NewsflowTopology.build(config.dedup(), ThemeClassifier.defaults()),
+                new DedupSettings(0.7, Duration.ofDays(1), ownerGroups), null);
+        driver = new TopologyTestDriver(NewsflowTopology.build(config.dedup(), ARTICLE_PARTITIONS, ThemeClassifier.defaults()),
                 config.streamsProperties());
         articles = driver.createInputTopic(Topics.ARTICLES, new StringSerializer(), NewsflowSerdes.article().serializer());
         enriched = driver.createOutputTopic(Topics.ENRICHED, new StringDeserializer(), NewsflowSerdes.enriched().deserializer());
@@ -246,9 +257,9 @@ class NewsflowTopologyTest {
 
         EnrichedArticle alone = publish(a);
         driver.close();
-        driver = new TopologyTestDriver(NewsflowTopology.build(new DedupSettings(0.7, Duration.ofDays(30), 3),
-                ThemeClassifier.defaults()), new ProcessorConfig("unused:9092", "topology-test-2", stateDir.resolve("2"), 1,
-                new DedupSettings(0.7, Duration.ofDays(30), 3), null).streamsProperties());
+        driver = new TopologyTestDriver(NewsflowTopology.build(new DedupSettings(0.7, Duration.ofDays(30), ownerGroups),
+                ARTICLE_PARTITIONS, ThemeClassifier.defaults()), new ProcessorConfig("unused:9092", "topology-test-2", stateDir.resolve("2"), 1,
+                new DedupSettings(0.7, Duration.ofDays(30), ownerGroups), null).streamsProperties());
         articles = driver.createInputTopic(Topics.ARTICLES, new StringSerializer(), NewsflowSerdes.article().serializer());
         enriched = driver.createOutputTopic(Topics.ENRICHED, new StringDeserializer(), NewsflowSerdes.enriched().deserializer());
         publish(new Article("b", "Earlier story", null, null, null, ban));
@@ -260,9 +271,9 @@ class NewsflowTopologyTest {
 
     @Test
     void shouldLeaveOutTheDashboardViewsOnlyWhenAsked() {
-        DedupSettings dedup = new DedupSettings(0.7, Duration.ofDays(30), 3);
-        String full = NewsflowTopology.build(dedup, ThemeClassifier.defaults()).describe().toString();
-        String bare = NewsflowTopology.build(dedup, ThemeClassifier.defaults(), Topics.THEME_TOPIC_PREFIX, false)
+        DedupSettings dedup = new DedupSettings(0.7, Duration.ofDays(30), ownerGroups);
+        String full = NewsflowTopology.build(dedup, ARTICLE_PARTITIONS, ThemeClassifier.defaults()).describe().toString();
+        String bare = NewsflowTopology.build(dedup, ARTICLE_PARTITIONS, ThemeClassifier.defaults(), Topics.THEME_TOPIC_PREFIX, false)
                 .describe().toString();
 
         assertTrue(full.contains(io.newsflow.views.ViewStores.ARTICLES), "the default topology keeps the views");
