@@ -24,8 +24,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Step 3 of dedup, back on the article's partition: collects the verdict of every owner group the article asked,
- * removes the repeated paragraphs, classifies the kept ones and emits the enriched article.
+ * Step 3 of dedup: collects the verdict of every owner group the article asked, removes the repeated paragraphs,
+ * classifies the kept ones and emits the enriched article. It runs back on the article's partition, where the
+ * article is parked, or ({@link #forCarriedArticles}) in the owner's task when the verdict carries the article.
  */
 public final class ArticleAssembler implements Processor<String, VerdictBatch, String, EnrichedArticle> {
     private static final Logger log = LoggerFactory.getLogger(ArticleAssembler.class);
@@ -46,16 +47,34 @@ public final class ArticleAssembler implements Processor<String, VerdictBatch, S
         this.classifier = classifier;
     }
 
+    /**
+     * The assembler in the owner's task, for verdicts that carry their article (one owner group): no stores, since
+     * nothing is parked or collected.
+     */
+    public static ArticleAssembler forCarriedArticles(DedupSettings settings, ThemeClassifier classifier) {
+        return new ArticleAssembler(null, null, settings, classifier);
+    }
+
     @Override
     public void init(ProcessorContext<String, EnrichedArticle> context) {
         this.context = context;
-        this.pending = context.getStateStore(pendingStoreName);
-        this.received = context.getStateStore(verdictStoreName);
+        if (pendingStoreName != null) {
+            this.pending = context.getStateStore(pendingStoreName);
+            this.received = context.getStateStore(verdictStoreName);
+        }
     }
 
     @Override
     public void process(Record<String, VerdictBatch> record) {
         VerdictBatch verdict = record.value();
+        if (verdict.article() != null) {
+            context.forward(record.withKey(verdict.articleId()).withValue(enrich(verdict.article(), List.of(verdict))));
+            return;
+        }
+        if (pending == null) {
+            throw new IllegalStateException("verdict for " + verdict.articleId() + " without its article reached the "
+                    + "owner-side assembler");
+        }
         String key = PendingKeys.of(verdict.articleId(), verdict.seq());
         // The parked article (the largest record here) is read once, at the last verdict, when the verdict says how
         // many groups were asked; verdicts written before they carried it read it every time.

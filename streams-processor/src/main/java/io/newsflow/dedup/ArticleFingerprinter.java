@@ -17,8 +17,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Step 1 of dedup, on the article's own partition: validates the article, fingerprints its paragraphs, parks it
- * in the pending store and sends one {@link ProbeBatch} per owner group that holds any of its keys.
+ * Step 1 of dedup, on the article's own partition: validates the article, fingerprints its paragraphs, and sends one
+ * {@link ProbeBatch} per owner group that holds any of its keys. With several groups the article waits in the pending
+ * store for their verdicts; with one it travels in its single probe instead.
  */
 public final class ArticleFingerprinter implements Processor<String, Article, String, ProbeBatch> {
 
@@ -69,8 +70,15 @@ public final class ArticleFingerprinter implements Processor<String, Article, St
                         .add(new ParagraphProbe(i, f.exact(), f.signature(), e.getValue()));
             }
         }
-        pending.put(PendingKeys.of(article.id(), seq), new PendingArticle(PendingArticle.headerOf(article),
-                paragraphs, fingerprints, version, byGroup.size()));
+        PendingArticle waiting = new PendingArticle(PendingArticle.headerOf(article), paragraphs, fingerprints, version,
+                byGroup.size());
+        if (settings.ownerGroups() == 1) {
+            // one owner answers for every key: the article travels with its probe and is assembled there
+            context.forward(record.withKey(article.id()).withValue(new ProbeBatch(article.id(), version, seq, partition,
+                    0, byGroup.get(0), 1, waiting)));
+            return;
+        }
+        pending.put(PendingKeys.of(article.id(), seq), waiting);
         for (Map.Entry<Integer, List<ParagraphProbe>> e : byGroup.entrySet()) {
             context.forward(record.withKey(article.id())
                     .withValue(new ProbeBatch(article.id(), version, seq, partition, e.getKey(), e.getValue(), byGroup.size())));

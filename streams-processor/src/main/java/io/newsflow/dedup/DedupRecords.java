@@ -17,10 +17,18 @@ public final class DedupRecords {
      * Everything one article asks one owner group: sent once per (article, group). {@code seq} and
      * {@code sourcePartition} identify the pending article the verdict must return to; {@code groupsAsked} is how
      * many groups the article asked (0 in records written before it was carried), so the assembler can tell the last
-     * verdict without reading the parked article.
+     * verdict without reading the parked article. With one owner group the article is not parked but travels in its
+     * probe ({@code article}, else null), and the owner's task assembles it: one hop and no parking store round trip.
+     * {@code paragraphs} then probes every paragraph with all its keys.
      */
     public record ProbeBatch(String articleId, long version, long seq, int sourcePartition, int group,
-                             List<ParagraphProbe> paragraphs, int groupsAsked) {
+                             List<ParagraphProbe> paragraphs, int groupsAsked, PendingArticle article) {
+
+        /** A probe whose article is parked on its own partition. */
+        public ProbeBatch(String articleId, long version, long seq, int sourcePartition, int group,
+                          List<ParagraphProbe> paragraphs, int groupsAsked) {
+            this(articleId, version, seq, sourcePartition, group, paragraphs, groupsAsked, null);
+        }
     }
 
     /** The first-seen owner of a key: which paragraph of which article (and article version) registered it. */
@@ -57,9 +65,17 @@ public final class DedupRecords {
     public record Hit(int index, long key, Holder holder) {
     }
 
-    /** One owner group's answer to one {@link ProbeBatch}; {@code groupsAsked} is copied from it. */
+    /**
+     * One owner group's answer to one {@link ProbeBatch}; {@code groupsAsked} is copied from it, and so is the article
+     * when the probe carried it (such a verdict is assembled in the owner's task and never written to a topic).
+     */
     public record VerdictBatch(String articleId, long seq, int sourcePartition, int group, List<Hit> hits,
-                               int groupsAsked) {
+                               int groupsAsked, PendingArticle article) {
+
+        /** A verdict for an article parked on its own partition. */
+        public VerdictBatch(String articleId, long seq, int sourcePartition, int group, List<Hit> hits, int groupsAsked) {
+            this(articleId, seq, sourcePartition, group, hits, groupsAsked, null);
+        }
     }
 
     /**

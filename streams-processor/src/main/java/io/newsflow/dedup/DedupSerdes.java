@@ -34,6 +34,8 @@ public final class DedupSerdes {
     private static final byte PENDING_FORMAT = 2;
     /** Probe and verdict batches: format 2 appends how many groups the article asked. */
     private static final byte BATCH_FORMAT = 2;
+    /** Probe batches that carry their article (one owner group). */
+    private static final byte CARRIED_FORMAT = 3;
     private static final Serde<Article> ARTICLE = new JsonSerde<>(Article.class);
 
     private DedupSerdes() {
@@ -75,23 +77,61 @@ public final class DedupSerdes {
         });
     }
 
+    /**
+     * Probe batches: format 2 when the article is parked (as before), format 3 when it travels in the probe. Format 3
+     * writes the article's header, cleaned paragraphs and fingerprints once, and the reader derives the probes (every
+     * paragraph, all its keys) from the fingerprints, so the keys are not sent twice.
+     */
     public static Serde<ProbeBatch> probeBatch() {
-        return serde(BATCH_FORMAT, (out, b) -> {
+        return Serdes.serdeFrom((topic, b) -> {
+            if (b == null) {
+                return null;
+            }
+            Out out = new Out(256);
+            out.writeByte(b.article() == null ? BATCH_FORMAT : CARRIED_FORMAT);
             out.writeUTF(b.articleId());
             out.writeLong(b.version());
             out.writeLong(b.seq());
             out.writeInt(b.sourcePartition());
             out.writeInt(b.group());
-            writeParagraphs(out, b.paragraphs());
-            out.writeInt(b.groupsAsked());
-        }, (in, f) -> {
-            String id = readUTF(in);
-            long version = in.getLong();
-            long seq = in.getLong();
-            int partition = in.getInt();
-            int group = in.getInt();
-            List<ParagraphProbe> paragraphs = readParagraphs(in);
-            return new ProbeBatch(id, version, seq, partition, group, paragraphs, f >= 2 ? in.getInt() : 0);
+            if (b.article() == null) {
+                writeParagraphs(out, b.paragraphs());
+                out.writeInt(b.groupsAsked());
+            } else {
+                out.writeInt(b.groupsAsked());
+                writePending(out, b.article());
+            }
+            return out.toByteArray();
+        }, (topic, data) -> {
+            if (data == null) {
+                return null;
+            }
+            try {
+                ByteBuffer in = ByteBuffer.wrap(data);
+                byte f = in.get();
+                if (f < 1 || f > CARRIED_FORMAT) {
+                    throw new SerializationException("unknown dedup record format " + f);
+                }
+                String id = readUTF(in);
+                long version = in.getLong();
+                long seq = in.getLong();
+                int partition = in.getInt();
+                int group = in.getInt();
+                if (f < CARRIED_FORMAT) {
+                    List<ParagraphProbe> paragraphs = readParagraphs(in);
+                    return new ProbeBatch(id, version, seq, partition, group, paragraphs, f >= 2 ? in.getInt() : 0);
+                }
+                int groupsAsked = in.getInt();
+                PendingArticle article = readPending(in);
+                List<ParagraphProbe> paragraphs = new ArrayList<>(article.fingerprints().size());
+                for (int i = 0; i < article.fingerprints().size(); i++) {
+                    Fingerprint fp = article.fingerprints().get(i);
+                    paragraphs.add(new ParagraphProbe(i, fp.exact(), fp.signature(), fp.keys()));
+                }
+                return new ProbeBatch(id, version, seq, partition, group, paragraphs, groupsAsked, article);
+            } catch (BufferUnderflowException | IllegalArgumentException e) {
+                throw new SerializationException("truncated or corrupt dedup record", e);
+            }
         });
     }
 
@@ -148,24 +188,26 @@ public final class DedupSerdes {
     }
 
     public static Serde<PendingArticle> pendingArticle() {
-        return serde(PENDING_FORMAT, (out, p) -> {
-            Article a = p.article();
-            out.writeNullableString(a.id());
-            out.writeNullableString(a.title());
-            out.writeNullableString(a.publishedAt());
-            out.writeNullableString(a.url());
-            out.writeNullableString(a.source());
-            out.writeInt(p.paragraphs().size());
-            for (int i = 0; i < p.paragraphs().size(); i++) {
-                Fingerprint fp = p.fingerprints().get(i);
-                out.writeString(p.paragraphs().get(i));
-                out.writeLong(fp.exact());
-                out.writeInt(fp.words());
-                writeSignature(out, fp.signature());
-            }
-            out.writeLong(p.version());
-            out.writeInt(p.groupsExpected());
-        }, (in, f) -> f == 1 ? readPendingFormat1(in) : readPending(in));
+        return serde(PENDING_FORMAT, DedupSerdes::writePending, (in, f) -> f == 1 ? readPendingFormat1(in) : readPending(in));
+    }
+
+    private static void writePending(Out out, PendingArticle p) {
+        Article a = p.article();
+        out.writeNullableString(a.id());
+        out.writeNullableString(a.title());
+        out.writeNullableString(a.publishedAt());
+        out.writeNullableString(a.url());
+        out.writeNullableString(a.source());
+        out.writeInt(p.paragraphs().size());
+        for (int i = 0; i < p.paragraphs().size(); i++) {
+            Fingerprint fp = p.fingerprints().get(i);
+            out.writeString(p.paragraphs().get(i));
+            out.writeLong(fp.exact());
+            out.writeInt(fp.words());
+            writeSignature(out, fp.signature());
+        }
+        out.writeLong(p.version());
+        out.writeInt(p.groupsExpected());
     }
 
     private static PendingArticle readPending(ByteBuffer in) {

@@ -154,7 +154,7 @@ public final class FingerprintOwner implements Processor<String, ProbeBatch, Str
         index.putAll(puts);
         context.forward(record.withValue(
                 new VerdictBatch(batch.articleId(), batch.seq(), batch.sourcePartition(), batch.group(), hits,
-                        batch.groupsAsked())));
+                        batch.groupsAsked(), batch.article())));
     }
 
     /**

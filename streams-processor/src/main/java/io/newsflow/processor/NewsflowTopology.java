@@ -29,11 +29,14 @@ import java.util.Set;
  *
  * <pre>
  * articles ──► fingerprint-paragraphs ──(dedup-probes, by owner group)──► look-up-fingerprint-owners
- *                  │ parks article in                                           │ first-seen holders per key:
- *                  ▼ pending-articles                                           ▼ dedup-registrations (expiring)
+ *                  │ with several groups,                                       │ first-seen holders per key:
+ *                  ▼ parks article in pending-articles                          ▼ dedup-registrations (expiring)
  *                                                                                 + local dedup-key-index
- * articles-enriched ◄── assemble-and-classify ◄──(dedup-verdicts, back to the article's partition)──┘
- * articles.theme.&lt;theme&gt; ◄── one filtered copy per theme the article carries (same transaction)
+ *                        one group: the article came with its probe ──► assemble-and-classify-at-owner ──┐
+ *     several groups: assemble-and-classify ◄──(dedup-verdicts, back to the article's partition)         │
+ *                              │                                                                         │
+ * articles-enriched ◄──────────┴─────────────────────────────────────────────────────────────────────────┘
+ * articles.theme.&lt;theme&gt; ◄── one filtered copy per theme the article carries (same transaction as its step)
  * </pre>
  *
  * Invalid events never reach the enriched topic: an unparsable payload fails in the deserializer, an event
@@ -95,8 +98,9 @@ public final class NewsflowTopology {
                 Stores.persistentTimestampedKeyValueStore(FINGERPRINT_STORE), Serdes.Long(), DedupSerdes.indexEntry())
                 .withCachingDisabled().withLoggingDisabled());
 
-        KStream<String, EnrichedArticle> enriched = builder.stream(Topics.ARTICLES, Consumed.with(Serdes.String(), NewsflowSerdes.article()).withName("read-articles"))
-                // 1. validate, fingerprint, park the article; one probe record per owner group it needs
+        KStream<String, VerdictBatch> verdicts = builder.stream(Topics.ARTICLES, Consumed.with(Serdes.String(), NewsflowSerdes.article()).withName("read-articles"))
+                // 1. validate, fingerprint; one probe record per owner group it needs (with one group the article
+                //    travels in it, else it is parked until every group has answered)
                 .process(() -> new ArticleFingerprinter(PENDING_STORE, dedup), Named.as("fingerprint-paragraphs"),
                         PENDING_STORE)
                 // 2. each key's owner partition decides "first seen" for that key, stream-wide
@@ -105,27 +109,42 @@ public final class NewsflowTopology {
                         .withNumberOfPartitions(dedup.ownerGroups())
                         .withStreamPartitioner((topic, key, batch, n) -> Optional.of(Set.of(batch.group() % n))))
                 .process(() -> new FingerprintOwner(FINGERPRINT_STORE, REGISTRATION_STORE, dedup),
-                        Named.as("look-up-fingerprint-owners"), FINGERPRINT_STORE, REGISTRATION_STORE)
-                // 3. verdicts go back to the partition that parked the article
+                        Named.as("look-up-fingerprint-owners"), FINGERPRINT_STORE, REGISTRATION_STORE);
+        // 3a. an article that came with its probe (one owner group): drop repeats and classify right here
+        KStream<String, EnrichedArticle> assembledByOwner = verdicts
+                .filter((id, verdict) -> verdict.article() != null, Named.as("verdicts-with-their-article"))
+                .process(() -> ArticleAssembler.forCarriedArticles(dedup, classifier),
+                        Named.as("assemble-and-classify-at-owner"));
+        // 3b. else the verdict goes back to the partition that parked the article; once every group has answered,
+        //     drop repeats and classify there
+        KStream<String, EnrichedArticle> assembledAtSource = verdicts
+                .filter((id, verdict) -> verdict.article() == null, Named.as("verdicts-for-parked-articles"))
                 .repartition(Repartitioned.<String, VerdictBatch>as("dedup-verdicts")
                         .withKeySerde(Serdes.String()).withValueSerde(DedupSerdes.verdictBatch())
                         .withNumberOfPartitions(articlePartitions)
                         .withStreamPartitioner((topic, key, verdict, n) -> Optional.of(Set.of(verdict.sourcePartition() % n))))
-                // 4. once every group has answered: drop repeats, classify what is kept
                 .process(() -> new ArticleAssembler(PENDING_STORE, VERDICT_STORE, dedup, classifier),
                         Named.as("assemble-and-classify"), PENDING_STORE, VERDICT_STORE);
-        enriched.to(Topics.ENRICHED, Produced.with(Serdes.String(), NewsflowSerdes.enriched()).withName("write-enriched"));
-        // 5. subscribers of one theme read articles.theme.<theme>, written in the same transaction
-        for (String theme : classifier.themeCodes()) {
-            enriched.filter((id, article) -> article.themes().stream().anyMatch(t -> t.theme().equals(theme)),
-                            Named.as("has-theme-" + theme.toLowerCase()))
-                    .to(Topics.themeTopic(themeTopicPrefix, theme),
-                            Produced.with(Serdes.String(), NewsflowSerdes.enriched()).withName("write-theme-" + theme.toLowerCase()));
-        }
+        // 4. both write articles-enriched and, for subscribers of one theme, articles.theme.<theme>, in the same
+        //    transaction as the step that assembled them (not merged: that would fuse the two tasks into one)
+        write(assembledAtSource, "", classifier, themeTopicPrefix);
+        write(assembledByOwner, "-at-owner", classifier, themeTopicPrefix);
         // dashboard read side (io.newsflow.views): its own sub-topologies on articles-enriched and articles-dlq
         if (withViews) {
             io.newsflow.views.DashboardViews.addTo(builder);
         }
         return builder.build();
+    }
+
+    private static void write(KStream<String, EnrichedArticle> enriched, String suffix, ThemeClassifier classifier,
+                              String themeTopicPrefix) {
+        enriched.to(Topics.ENRICHED, Produced.with(Serdes.String(), NewsflowSerdes.enriched())
+                .withName("write-enriched" + suffix));
+        for (String theme : classifier.themeCodes()) {
+            enriched.filter((id, article) -> article.themes().stream().anyMatch(t -> t.theme().equals(theme)),
+                            Named.as("has-theme-" + theme.toLowerCase() + suffix))
+                    .to(Topics.themeTopic(themeTopicPrefix, theme), Produced.with(Serdes.String(),
+                            NewsflowSerdes.enriched()).withName("write-theme-" + theme.toLowerCase() + suffix));
+        }
     }
 }

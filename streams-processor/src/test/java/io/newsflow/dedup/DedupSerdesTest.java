@@ -96,6 +96,37 @@ class DedupSerdesTest {
     }
 
     @Test
+    void shouldCarryTheArticleInAProbeAndDeriveItsProbesFromTheFingerprints() {
+        Article a = new Article(ID, "A title", "2026-12-03", "https://x", "src", TEXT + "\n\nA short second paragraph of seven words.");
+        PendingArticle p = PendingArticle.of(a, 11, 1);
+        List<ParagraphProbe> probes = List.of(
+                new ParagraphProbe(0, p.fingerprints().get(0).exact(), p.fingerprints().get(0).signature(),
+                        p.fingerprints().get(0).keys()),
+                new ParagraphProbe(1, p.fingerprints().get(1).exact(), p.fingerprints().get(1).signature(),
+                        p.fingerprints().get(1).keys()));
+        assertNull(probes.get(1).signature(), "too short for a signature: exact key only");
+        ProbeBatch b = roundTrip(DedupSerdes.probeBatch(), new ProbeBatch(ID, 11, 77, 2, 0, probes, 1, p));
+
+        assertEquals(ID, b.articleId());
+        assertEquals(77, b.seq());
+        assertEquals(2, b.sourcePartition());
+        assertEquals(1, b.groupsAsked());
+        assertEquals(a.title(), b.article().article().title());
+        assertEquals(p.paragraphs(), b.article().paragraphs());
+        assertEquals(2, b.paragraphs().size());
+        for (int i = 0; i < probes.size(); i++) {
+            assertEquals(i, b.paragraphs().get(i).index());
+            assertEquals(probes.get(i).exact(), b.paragraphs().get(i).exact());
+            assertArrayEquals(probes.get(i).signature(), b.paragraphs().get(i).signature());
+            assertArrayEquals(probes.get(i).keys(), b.paragraphs().get(i).keys(), "every key of paragraph " + i);
+        }
+        // a parked article's probe is written as before (format 2), so instances not yet upgraded read it
+        byte[] parked = DedupSerdes.probeBatch().serializer().serialize("t", new ProbeBatch(ID, 11, 77, 2, 0, probes, 1));
+        assertEquals(2, parked[0]);
+        assertNull(DedupSerdes.probeBatch().deserializer().deserialize("t", parked).article());
+    }
+
+    @Test
     void shouldParkTheCleanedParagraphsAndFingerprintsOfAnArticle() {
         Article a = new Article(ID, "A title", null, "https://x", "src", TEXT + "\n\n<b>second</b> paragraph\n\n" + "x".repeat(70_000));
         PendingArticle p = PendingArticle.of(a, 11, 3);
