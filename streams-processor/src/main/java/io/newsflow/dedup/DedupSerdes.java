@@ -52,12 +52,18 @@ public final class DedupSerdes {
     }
 
     private static <T> Serde<T> serde(byte format, Writer<T> writer, Reader<T> reader) {
+        return serde(format, value -> format, writer, reader);
+    }
+
+    /** As above, for records written in one of several formats ({@code formatOf}, at most {@code latest}). */
+    private static <T> Serde<T> serde(byte latest, java.util.function.Function<T, Byte> formatOf, Writer<T> writer,
+                                      Reader<T> reader) {
         return Serdes.serdeFrom((topic, value) -> {
             if (value == null) {
                 return null;
             }
             Out out = new Out(256);
-            out.writeByte(format);
+            out.writeByte(formatOf.apply(value));
             writer.write(out, value);
             return out.toByteArray();
         }, (topic, data) -> {
@@ -67,7 +73,7 @@ public final class DedupSerdes {
             try {
                 ByteBuffer in = ByteBuffer.wrap(data);
                 byte f = in.get();
-                if (f < 1 || f > format) {
+                if (f < 1 || f > latest) {
                     throw new SerializationException("unknown dedup record format " + f);
                 }
                 return reader.read(in, f);
@@ -83,12 +89,7 @@ public final class DedupSerdes {
      * paragraph, all its keys) from the fingerprints, so the keys are not sent twice.
      */
     public static Serde<ProbeBatch> probeBatch() {
-        return Serdes.serdeFrom((topic, b) -> {
-            if (b == null) {
-                return null;
-            }
-            Out out = new Out(256);
-            out.writeByte(b.article() == null ? BATCH_FORMAT : CARRIED_FORMAT);
+        return serde(CARRIED_FORMAT, b -> b.article() == null ? BATCH_FORMAT : CARRIED_FORMAT, (out, b) -> {
             out.writeUTF(b.articleId());
             out.writeLong(b.version());
             out.writeLong(b.seq());
@@ -101,37 +102,24 @@ public final class DedupSerdes {
                 out.writeInt(b.groupsAsked());
                 writePending(out, b.article());
             }
-            return out.toByteArray();
-        }, (topic, data) -> {
-            if (data == null) {
-                return null;
+        }, (in, f) -> {
+            String id = readUTF(in);
+            long version = in.getLong();
+            long seq = in.getLong();
+            int partition = in.getInt();
+            int group = in.getInt();
+            if (f < CARRIED_FORMAT) {
+                List<ParagraphProbe> paragraphs = readParagraphs(in);
+                return new ProbeBatch(id, version, seq, partition, group, paragraphs, f >= 2 ? in.getInt() : 0);
             }
-            try {
-                ByteBuffer in = ByteBuffer.wrap(data);
-                byte f = in.get();
-                if (f < 1 || f > CARRIED_FORMAT) {
-                    throw new SerializationException("unknown dedup record format " + f);
-                }
-                String id = readUTF(in);
-                long version = in.getLong();
-                long seq = in.getLong();
-                int partition = in.getInt();
-                int group = in.getInt();
-                if (f < CARRIED_FORMAT) {
-                    List<ParagraphProbe> paragraphs = readParagraphs(in);
-                    return new ProbeBatch(id, version, seq, partition, group, paragraphs, f >= 2 ? in.getInt() : 0);
-                }
-                int groupsAsked = in.getInt();
-                PendingArticle article = readPending(in);
-                List<ParagraphProbe> paragraphs = new ArrayList<>(article.fingerprints().size());
-                for (int i = 0; i < article.fingerprints().size(); i++) {
-                    Fingerprint fp = article.fingerprints().get(i);
-                    paragraphs.add(new ParagraphProbe(i, fp.exact(), fp.signature(), fp.keys()));
-                }
-                return new ProbeBatch(id, version, seq, partition, group, paragraphs, groupsAsked, article);
-            } catch (BufferUnderflowException | IllegalArgumentException e) {
-                throw new SerializationException("truncated or corrupt dedup record", e);
+            int groupsAsked = in.getInt();
+            PendingArticle article = readPending(in);
+            List<ParagraphProbe> paragraphs = new ArrayList<>(article.fingerprints().size());
+            for (int i = 0; i < article.fingerprints().size(); i++) {
+                Fingerprint fp = article.fingerprints().get(i);
+                paragraphs.add(new ParagraphProbe(i, fp.exact(), fp.signature(), fp.keys()));
             }
+            return new ProbeBatch(id, version, seq, partition, group, paragraphs, groupsAsked, article);
         });
     }
 
