@@ -54,6 +54,27 @@ public final class TopicAdmin implements AutoCloseable {
         }
     }
 
+    /**
+     * Creates {@code topic} (with its partitions and configs) unless it exists, and returns the partition count it
+     * has: its own, or that of the topic someone else created first.
+     */
+    public int ensureTopic(NewTopic topic) {
+        int existing = partitions(topic.name());
+        if (existing > 0) {
+            return existing;
+        }
+        try {
+            admin.createTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create topic " + topic.name() + ": " + e.getCause().getMessage(), e);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create topic " + topic.name() + ": " + e.getMessage(), e);
+        }
+        return awaitPartitions(topic.name());
+    }
+
     /** Partition count of a topic, or -1 when it does not exist. */
     public int partitions(String topic) {
         try {

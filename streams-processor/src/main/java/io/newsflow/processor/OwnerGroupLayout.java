@@ -4,7 +4,6 @@ import io.newsflow.common.TopicAdmin;
 import io.newsflow.dedup.DedupSettings;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToIntFunction;
 
@@ -78,10 +76,6 @@ final class OwnerGroupLayout {
      */
     static int ensureProbeTopic(TopicAdmin admin, String appId, int groups, Properties streams) {
         String topic = probeTopic(appId);
-        int existing = admin.partitions(topic);
-        if (existing > 0) {
-            return existing;
-        }
         Map<String, String> configs = new HashMap<>(Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
                 TopicConfig.RETENTION_MS_CONFIG, "-1",
@@ -95,17 +89,7 @@ final class OwnerGroupLayout {
         Object rf = streams.get(StreamsConfig.REPLICATION_FACTOR_CONFIG);
         Optional<Short> replication = rf == null || Integer.parseInt(String.valueOf(rf)) < 1
                 ? Optional.empty() : Optional.of(Short.parseShort(String.valueOf(rf)));
-        NewTopic probes = new NewTopic(topic, Optional.of(groups), replication).configs(configs);
-        try {
-            admin.admin().createTopics(List.of(probes)).all().get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create " + topic + ": " + e.getCause().getMessage(), e);
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot create " + topic + ": " + e.getMessage(), e);
-        }
-        int created = admin.awaitPartitions(topic);
+        int created = admin.ensureTopic(new NewTopic(topic, Optional.of(groups), replication).configs(configs));
         if (created != groups) {
             log.warn("another instance created {} with {} owner group(s) a moment ago; this one uses that count, not "
                     + "the {} it decided on", topic, created, groups);

@@ -63,7 +63,7 @@ public final class StreamsProcessorApp implements AutoCloseable {
             articlePartitions = admin.partitions(Topics.ARTICLES);
             if (reset) {
                 DedupSettings.requireNewLayoutCount(config.dedup().ownerGroups()); // before anything is deleted
-                resetApplication(config);
+                resetApplication(config, appId);
                 OwnerGroupLayout.awaitDeleted(admin, appId);
             }
             // the dedup layout is the cluster's, not this instance's: see OwnerGroupLayout
@@ -101,8 +101,7 @@ public final class StreamsProcessorApp implements AutoCloseable {
      * Deliberate reprocessing from the beginning, with Kafka's own StreamsResetter: input offsets back to the
      * start, internal repartition and changelog topics deleted. Every instance must be stopped first.
      */
-    private static void resetApplication(ProcessorConfig config) {
-        String appId = String.valueOf(config.streamsProperties().get(StreamsConfig.APPLICATION_ID_CONFIG));
+    private static void resetApplication(ProcessorConfig config, String appId) {
         int exit = new StreamsResetter().execute(new String[] {
             "--bootstrap-server", config.bootstrapServers(),
             "--application-id", appId,
